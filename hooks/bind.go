@@ -1,0 +1,22 @@
+// Package hooks says WHEN things happen: it wires record hooks, routes, jobs and static
+// files onto a PocketBase app. Bind is used by main and by the tests alike.
+package hooks
+
+import (
+	"github.com/pocketbase/pocketbase/core"
+)
+
+// Config holds the settings that enter the program once, in main.go.
+type Config struct {
+	AdminEmail    string // SGUL_ADMIN_EMAIL: superuser created on first start
+	AdminPassword string // SGUL_ADMIN_PASSWORD
+	DueDay        int    // day of the month pensiones fall due
+}
+
+// Bind wires every SGUL hook, route and background job onto app.
+func Bind(app core.App, cfg *Config) error {
+	if cfg == nil {
+		cfg = &Config{}
+	}
+	return nil
+}
