@@ -11,6 +11,10 @@ type Config struct {
 	AdminEmail    string // SGUL_ADMIN_EMAIL: superuser created on first start
 	AdminPassword string // SGUL_ADMIN_PASSWORD
 	DueDay        int    // day of the month pensiones fall due
+
+	// DisableBackground keeps queue workers and schedules from starting on serve
+	// (tests start them explicitly).
+	DisableBackground bool
 }
 
 // Bind wires every SGUL hook, route and background job onto app.
