@@ -22,5 +22,19 @@ func Bind(app core.App, cfg *Config) error {
 	if cfg == nil {
 		cfg = &Config{}
 	}
+	if cfg.DueDay < 1 || cfg.DueDay > 28 {
+		cfg.DueDay = 5
+	}
+	bindActor(app)
+	bindFirstSuperuser(app, cfg)
+	bindEnrollment(app, cfg)
+	bindFinance(app, cfg)
+	bindAcademic(app, cfg)
+	bindPayroll(app, cfg)
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		bindSpanishErrors(se)
+		bindCustomerPaths(se)
+		return se.Next()
+	})
 	return nil
 }

@@ -10,8 +10,11 @@ import (
 // Modalidades as usually stored; Generate compares them ignoring case,
 // accents, spaces and hyphens.
 const (
-	ModalidadVirtual        = "Virtual"
-	ModalidadPresencial     = "Presencial"
+	// ModalidadVirtual pays PrecioPensionVirtual.
+	ModalidadVirtual = "Virtual"
+	// ModalidadPresencial pays PrecioPensionPresencial.
+	ModalidadPresencial = "Presencial"
+	// ModalidadSemipresencial pays PrecioPensionPresencial too.
 	ModalidadSemipresencial = "Semipresencial"
 )
 

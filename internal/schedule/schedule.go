@@ -10,17 +10,20 @@ import (
 	"sgul/internal/money"
 )
 
-// Program tipos, exactly as stored in PocketBase.
+// Program tipos and cuota conceptos, exactly as stored in PocketBase.
 const (
-	TipoCurso           = "Curso"
+	// TipoCurso is a short course paid in one Pago Único.
+	TipoCurso = "Curso"
+	// TipoEspecializacion is paid as a Matrícula plus monthly Pensiones.
 	TipoEspecializacion = "Especialización"
-	TipoCarreraTecnica  = "Carrera Técnica"
-)
+	// TipoCarreraTecnica is paid as a Matrícula plus monthly Pensiones.
+	TipoCarreraTecnica = "Carrera Técnica"
 
-// Cuota conceptos, exactly as stored in PocketBase.
-const (
+	// ConceptoMatricula is the enrolment fee, due on the enrolment date.
 	ConceptoMatricula = "Matrícula"
-	ConceptoPension   = "Pensión"
+	// ConceptoPension is a monthly fee.
+	ConceptoPension = "Pensión"
+	// ConceptoPagoUnico is the single payment of a Curso.
 	ConceptoPagoUnico = "Pago Único"
 )
 

@@ -23,22 +23,22 @@ const Password = "demo12345"
 
 // Fixture holds the ids and auth tokens of the template's records.
 type Fixture struct {
-	SedeA, SedeB                       string // Arequipa Virtual, Sede Principal Pedregal
+	SedeA, SedeB                        string // Arequipa Virtual, Sede Principal Pedregal
 	Presencial, Virtual, Semipresencial string
-	Yape, Efectivo                     string // medios_pago (Yape requires a voucher)
-	Facebook                           string // medio_contacto
-	Distrito                           string
-	Carrera, Especializacion, Curso    string // programas: Enfermería (A), Farmacia (A), Facturación Electrónica (B)
-	CursoA                             string // a cursos record
-	MallaCarrera1, MallaCarrera2       string // malla rows of Carrera (mes 1, 2)
-	Roles                              map[string]string
-	Users                              map[string]string // admin, ventas, finanzas, docente, rrhh, analista, ventasB, finanzasB, norole, inactive
-	Tokens                             map[string]string // same keys + alumno1, alumno2, superuser
-	Alumno1, Alumno2                   string
-	Matricula1, Matricula2             string // alumno1 in Carrera (A, Virtual), alumno2 in Curso (B, Presencial)
-	LeadA, LeadB                       string // Pendiente leads in sede A and B
-	LeadConv1, LeadConv2               string // the converted leads of alumno1 and alumno2
-	EmpleadoA                          string // RRHH's own employee record (sede A)
+	Yape, Efectivo                      string // medios_pago (Yape requires a voucher)
+	Facebook                            string // medio_contacto
+	Distrito                            string
+	Carrera, Especializacion, Curso     string // programas: Enfermería (A), Farmacia (A), Facturación Electrónica (B)
+	CursoA                              string // a cursos record
+	MallaCarrera1, MallaCarrera2        string // malla rows of Carrera (mes 1, 2)
+	Roles                               map[string]string
+	Users                               map[string]string // admin, ventas, finanzas, docente, rrhh, analista, ventasB, finanzasB, norole, inactive
+	Tokens                              map[string]string // same keys + alumno1, alumno2, superuser
+	Alumno1, Alumno2                    string
+	Matricula1, Matricula2              string // alumno1 in Carrera (A, Virtual), alumno2 in Curso (B, Presencial)
+	LeadA, LeadB                        string // Pendiente leads in sede A and B
+	LeadConv1, LeadConv2                string // the converted leads of alumno1 and alumno2
+	EmpleadoA                           string // RRHH's own employee record (sede A)
 }
 
 var (
