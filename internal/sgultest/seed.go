@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/pocketbase/pocketbase/core"
+
+	"sgul/internal/enrollment"
 )
 
 type seeder struct {
@@ -105,15 +107,31 @@ func seed(app core.App) (Fixture, error) {
 	}
 	f.LeadA = lead("Lucía Quispe", f.SedeA, f.Users["ventas"], "Pendiente")
 	f.LeadB = lead("Marco Flores", f.SedeB, f.Users["ventasB"], "Pendiente")
-	f.LeadConv1 = lead("Ana Mamani", f.SedeA, f.Users["ventas"], "Convertido")
-	f.LeadConv2 = lead("Jorge Condori", f.SedeB, f.Users["ventasB"], "Convertido")
-
-	f.Alumno1 = s.id(s.create("alumnos", map[string]any{"email": "alumno1@test.sgul.pe", "nombre_completo": "Ana Mamani", "dni": "70000001", "lead": f.LeadConv1}))
-	f.Alumno2 = s.id(s.create("alumnos", map[string]any{"email": "alumno2@test.sgul.pe", "nombre_completo": "Jorge Condori", "dni": "70000002", "lead": f.LeadConv2}))
-	f.Matricula1 = s.id(s.create("matriculas", map[string]any{"alumno": f.Alumno1, "programa": f.Carrera, "modalidad": f.Virtual, "sede": f.SedeA,
-		"asesor": f.Users["ventas"], "usuario_inscripcion": f.Users["ventas"], "fecha_inscripcion": "2026-03-02 15:00:00.000Z", "estado": "Activo"}))
-	f.Matricula2 = s.id(s.create("matriculas", map[string]any{"alumno": f.Alumno2, "programa": f.Curso, "modalidad": f.Presencial, "sede": f.SedeB,
-		"asesor": f.Users["ventasB"], "usuario_inscripcion": f.Users["ventasB"], "fecha_inscripcion": "2026-03-02 15:00:00.000Z", "estado": "Activo"}))
+	f.LeadConv1 = lead("Ana Mamani", f.SedeA, f.Users["ventas"], "Pendiente")
+	f.LeadConv2 = lead("Jorge Condori", f.SedeB, f.Users["ventasB"], "Pendiente")
+	convert := func(leadID, programa, modalidad, dni, email string) (string, string) {
+		if s.err != nil {
+			return "", ""
+		}
+		admin, err := app.FindRecordById("users", f.Users["admin"])
+		if err != nil {
+			s.err = err
+			return "", ""
+		}
+		conv, err := enrollment.Convert(app, admin, enrollment.ConvertInput{Lead: leadID, Programa: programa, Modalidad: modalidad, DNI: dni, Email: email})
+		if err != nil {
+			s.err = fmt.Errorf("convert %s: %w", leadID, err)
+			return "", ""
+		}
+		conv.Alumno.SetPassword(Password)
+		conv.Alumno.SetVerified(true)
+		if err := app.Save(conv.Alumno); err != nil {
+			s.err = err
+		}
+		return conv.Alumno.Id, conv.Matricula.Id
+	}
+	f.Alumno1, f.Matricula1 = convert(f.LeadConv1, f.Carrera, f.Virtual, "70000001", "alumno1@test.sgul.pe")
+	f.Alumno2, f.Matricula2 = convert(f.LeadConv2, f.Curso, f.Presencial, "70000002", "alumno2@test.sgul.pe")
 
 	su := s.create(core.CollectionNameSuperusers, map[string]any{"email": "superuser@test.sgul.pe"})
 	if s.err != nil {
