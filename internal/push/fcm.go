@@ -154,6 +154,33 @@ type fcmErrorBody struct {
 	} `json:"error"`
 }
 
+// code returns the most specific error code (the FcmError one when present)
+// and whether a field other than the token was reported invalid.
+func (eb fcmErrorBody) code() (code string, payloadField bool) {
+	code = eb.Error.Status
+	for _, d := range eb.Error.Details {
+		if strings.HasSuffix(d.Type, "google.firebase.fcm.v1.FcmError") && d.ErrorCode != "" {
+			code = d.ErrorCode
+		}
+		for _, v := range d.FieldViolations {
+			if v.Field != "" && v.Field != "message.token" {
+				payloadField = true
+			}
+		}
+	}
+	return code, payloadField
+}
+
+// fcmErrorCode extracts the error code from a response body, "" if none.
+func fcmErrorCode(body []byte) string {
+	var eb fcmErrorBody
+	if json.Unmarshal(body, &eb) != nil {
+		return ""
+	}
+	code, _ := eb.code()
+	return code
+}
+
 // Send delivers each message in its own request, at most Concurrency at a time.
 // It fetches the access token first, so rejected credentials end the call
 // with an error before any message is sent.
@@ -200,7 +227,8 @@ feed:
 
 // abort completes the results of a Send that could not finish.
 func (f *FCM) abort(results []Result, msgs []Message, err error) ([]Result, error) {
-	temporary := true
+	// Cancellation and unreachable token endpoints pass; refused credentials do not.
+	temporary := errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 	if te, ok := errors.AsType[*tokenError](err); ok {
 		temporary = te.temporary
 	}
@@ -247,13 +275,17 @@ func (f *FCM) sendOne(ctx context.Context, m Message) (r Result, fatal error) {
 			req.Header.Set("Content-Type", "application/json")
 			req.Header.Set("Authorization", "Bearer "+tok.AccessToken)
 			ex := roundTrip(f.http, req)
-			// An expired or revoked token: refresh once and repeat at once.
-			if ex.status == http.StatusUnauthorized && !refreshed {
-				refreshed = true
-				f.tokens.invalidate(tok)
-				continue
+			if ex.status != http.StatusUnauthorized || fcmErrorCode(ex.body) == "THIRD_PARTY_AUTH_ERROR" {
+				return ex
 			}
-			return ex
+			// Our token was refused: refresh it once and repeat at once; if
+			// a fresh token is refused too, the credentials are the problem.
+			if refreshed {
+				fatal = errors.New(fcmResult(m.Token, ex).Error)
+				return ex
+			}
+			refreshed = true
+			f.tokens.invalidate(tok)
 		}
 	})
 	switch {
@@ -283,18 +315,7 @@ func fcmResult(token string, ex exchange) Result {
 	if err := json.Unmarshal(ex.body, &eb); err != nil || eb.Error.Status == "" {
 		return Result{Token: token, Status: StatusError, Error: fmt.Sprintf("FCM rechazó el mensaje (HTTP %d): %s", ex.status, snippet(ex.body))}
 	}
-	code := eb.Error.Status
-	payloadField := false
-	for _, d := range eb.Error.Details {
-		if strings.HasSuffix(d.Type, "google.firebase.fcm.v1.FcmError") && d.ErrorCode != "" {
-			code = d.ErrorCode
-		}
-		for _, v := range d.FieldViolations {
-			if v.Field != "" && v.Field != "message.token" {
-				payloadField = true
-			}
-		}
-	}
+	code, payloadField := eb.code()
 	detail := fmt.Sprintf(" (HTTP %d %s: %s)", ex.status, code, eb.Error.Message)
 	r := Result{Token: token, Status: StatusError}
 	switch {

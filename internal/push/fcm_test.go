@@ -289,9 +289,43 @@ func TestFCMPersistent401IsAnErrorNotALoop(t *testing.T) {
 		return true
 	}
 	c := g.client(t, FCMConfig{})
-	results, _ := c.Send(context.Background(), []Message{{Token: "a"}})
-	if results[0].Status != StatusError || g.sends.Load() != 2 {
-		t.Errorf("result = %+v after %d sends", results[0], g.sends.Load())
+	results, err := c.Send(context.Background(), []Message{{Token: "a"}, {Token: "b"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// An APNs credential problem is per message: no token refresh, no retry.
+	for _, r := range results {
+		if r.Status != StatusError || r.Temporary || !strings.Contains(r.Error, "APNs") {
+			t.Errorf("result = %+v", r)
+		}
+	}
+	if g.sends.Load() != 2 || g.tokens.Load() != 1 {
+		t.Errorf("sends = %d tokens = %d, want 2 and 1", g.sends.Load(), g.tokens.Load())
+	}
+}
+
+func TestFCMTokenRefusedAfterRefreshFailsTheCall(t *testing.T) {
+	g := newFakeGoogle(t)
+	g.send = func(_ int32, w http.ResponseWriter, _ fcmMessage) bool {
+		writeGoogleError(w, http.StatusUnauthorized, "UNAUTHENTICATED", "", "Request had invalid authentication credentials.")
+		return true
+	}
+	c := g.client(t, FCMConfig{Concurrency: 1})
+	msgs := make([]Message, 20)
+	for i := range msgs {
+		msgs[i] = Message{Token: fmt.Sprint(i)}
+	}
+	results, err := c.Send(context.Background(), msgs)
+	if err == nil {
+		t.Fatal("want an error when fresh tokens are refused")
+	}
+	if g.sends.Load() != 2 || g.tokens.Load() != 2 {
+		t.Errorf("sends = %d tokens = %d, want 2 and 2", g.sends.Load(), g.tokens.Load())
+	}
+	for _, r := range results {
+		if r.Status != StatusError || r.Temporary || !strings.Contains(r.Error, "credenciales") {
+			t.Fatalf("result = %+v", r)
+		}
 	}
 }
 

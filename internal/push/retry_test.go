@@ -9,12 +9,12 @@ import (
 func TestParseRetryAfter(t *testing.T) {
 	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
 	for h, want := range map[string]time.Duration{
-		"":         0,
-		"1":        time.Second,
-		" 30 ":     30 * time.Second,
-		"0":        0,
-		"-5":       0,
-		"mañana":   0,
+		"":       0,
+		"1":      time.Second,
+		" 30 ":   30 * time.Second,
+		"0":      0,
+		"-5":     0,
+		"mañana": 0,
 		now.Add(90 * time.Second).Format(http.TimeFormat): 90 * time.Second,
 		now.Add(-time.Minute).Format(http.TimeFormat):     0,
 	} {
