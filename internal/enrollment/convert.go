@@ -4,6 +4,7 @@ import (
 	"errors"
 	"regexp"
 	"strings"
+	"time"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/ozzo-validation/v4/is"
@@ -36,6 +37,9 @@ type ConvertInput struct {
 	ArchivoDNI     *filesystem.File `json:"-" form:"-"`
 	ArchivoPartida *filesystem.File `json:"-" form:"-"`
 	IdempotencyKey string           `json:"-" form:"-"`
+
+	// FechaInscripcion backdates the enrolment (imports and the demo loader; not from the API).
+	FechaInscripcion time.Time `json:"-" form:"-"`
 }
 
 // Validate checks the body's shape (Spanish field messages).
@@ -104,6 +108,9 @@ func Convert(app core.App, auth *core.Record, in ConvertInput) (*Conversion, err
 		mat.Set("asesor", lead.GetString("asesor"))
 		mat.Set("usuario_inscripcion", actor.UserID)
 		mat.Set("observacion", in.Observacion)
+		if !in.FechaInscripcion.IsZero() {
+			mat.Set("fecha_inscripcion", in.FechaInscripcion)
+		}
 		audit.SetActor(mat, actor)
 		PrepareMatricula(mat)
 		if err := ValidateNewMatricula(tx, mat); err != nil {

@@ -1,0 +1,52 @@
+# SGUL build, run and test entry points. Go 1.27 comes from the module proxy.
+export GOTOOLCHAIN := auto
+export CGO_ENABLED := 0
+
+GO      ?= go
+BIN     ?= sgul
+DATA    ?= pb_data
+HTTP    ?= 127.0.0.1:8090
+LDFLAGS := -s -w
+# keep identical to the Dockerfile's build stage
+BUILD   := $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) .
+
+.PHONY: build demo run test test-short bench lint fuzz clean
+
+build:
+	$(BUILD)
+
+## demo: build, load the demo institute into $(DATA) (idempotent) and serve it at http://$(HTTP)
+demo: build
+	./$(BIN) demo --dir $(DATA)
+	./$(BIN) serve --dir $(DATA) --http $(HTTP)
+
+run: build
+	./$(BIN) serve --dir $(DATA) --http $(HTTP)
+
+## test: every test (PostgreSQL tests run when SGUL_TEST_POSTGRES_URL is set), then a short run of each fuzz target
+test:
+	$(GO) vet ./...
+	$(GO) test -trimpath -count=1 -timeout 20m ./...
+	$(MAKE) fuzz FUZZTIME=3s
+
+test-short:
+	$(GO) test -trimpath -count=1 -short ./...
+
+FUZZTIME ?= 10s
+fuzz:
+	@for pkg in $$($(GO) list ./internal/...); do \
+	  for f in $$($(GO) test -list '^Fuzz' $$pkg 2>/dev/null | grep '^Fuzz'); do \
+	    echo "fuzz $$pkg $$f"; \
+	    $(GO) test -trimpath -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) -parallel 2 $$pkg || exit 1; \
+	  done; \
+	done
+
+bench:
+	$(GO) test -trimpath -run '^$$' -bench . -benchtime 1x ./...
+
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
+	$(GO) vet ./...
+
+clean:
+	rm -f $(BIN)
