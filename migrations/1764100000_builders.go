@@ -91,7 +91,7 @@ const (
 func rulePerm(codes ...string) string {
 	parts := make([]string, 0, len(codes)*2)
 	for _, c := range codes {
-		parts = append(parts, "@request.auth.rol.permisos ?= '"+c+"'", "@request.auth.permisos_extra ?= '"+c+"'")
+		parts = append(parts, "@request.auth.rol.permisos:each ?= '"+c+"'", "@request.auth.permisos_extra:each ?= '"+c+"'")
 	}
 	return "(" + ruleStaff + " && (" + strings.Join(parts, " || ") + "))"
 }
