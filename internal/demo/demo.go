@@ -65,6 +65,9 @@ func Load(app core.App, opts Options, out io.Writer) error {
 		}
 		fmt.Fprintf(out, " listo (%s)\n", time.Since(start).Round(time.Millisecond))
 	}
+	if err := l.superuser(); err != nil {
+		return err
+	}
 	for _, ext := range extensions {
 		if err := ext(app, l.ids, out); err != nil {
 			return err
@@ -109,3 +112,12 @@ func (l *loader) find(collection, field, value string) (string, error) {
 func (l *loader) pick(xs []string) string { return xs[l.rnd.IntN(len(xs))] }
 
 var _ = enrollment.LeadPendiente
+
+// superuser gives the demo a dashboard login (/_/) with the demo credentials.
+func (l *loader) superuser() error {
+	if _, err := l.app.FindAuthRecordByEmail(core.CollectionNameSuperusers, "admin@demo.sgul.pe"); err == nil {
+		return nil
+	}
+	_, err := l.save(core.CollectionNameSuperusers, map[string]any{"email": "admin@demo.sgul.pe"})
+	return err
+}

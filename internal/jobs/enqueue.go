@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tools/types"
 )
@@ -105,8 +106,19 @@ func Enqueue(app core.App, tipo string, payload any, opts ...Option) (*core.Reco
 	return rec, nil
 }
 
+// findByKey repeats the partial index's own condition (a non-empty clave) so that
+// SQLite can use idx_jobs_clave instead of scanning the table.
 func findByKey(app core.App, key string) (*core.Record, error) {
-	return app.FindFirstRecordByData(CollectionName, FieldClave, key)
+	rec := &core.Record{}
+	err := app.RecordQuery(CollectionName).
+		AndWhere(dbx.HashExp{FieldClave: key}).
+		AndWhere(dbx.NewExp("[[clave]] != ''")).
+		Limit(1).
+		One(rec)
+	if err != nil {
+		return nil, err
+	}
+	return rec, nil
 }
 
 func marshalPayload(payload any) (types.JSONRaw, error) {

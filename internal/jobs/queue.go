@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,7 +19,7 @@ var ErrRunning = errors.New("jobs: la cola ya está en marcha")
 // shown next to it.
 type Config struct {
 	Workers            int           // worker goroutines (2); negative disables the queue: Start does nothing
-	Lease              time.Duration // how long a claim is valid without a heartbeat (2m)
+	Lease              time.Duration // how long a claim is valid; running jobs renew it every Lease/3 (2m)
 	PollInterval       time.Duration // how often idle workers look for due jobs (1s)
 	BaseBackoff        time.Duration // cap of the first retry delay (5s)
 	MaxBackoff         time.Duration // cap of any retry delay (30m)
@@ -74,9 +73,9 @@ type Queue struct {
 
 // run is one Start..Stop lifetime of the workers.
 type run struct {
-	ctx      context.Context    // cancelled on hard stop: in-flight jobs see it
-	cancel   context.CancelFunc //
-	stop     chan struct{}      // closed by Stop: no new claims
+	ctx      context.Context // cancelled on hard stop: in-flight jobs see it
+	cancel   context.CancelFunc
+	stop     chan struct{} // closed by Stop: no new claims
 	stopOnce sync.Once
 	wg       sync.WaitGroup
 	done     chan struct{} // closed when every worker has returned
@@ -115,7 +114,7 @@ func (q *Queue) handler(tipo string) Handler {
 }
 
 // Wake nudges an idle worker to look for due jobs now instead of at its next poll.
-// It never blocks and is a no-op on a stopped queue.
+// It never blocks.
 func (q *Queue) Wake() {
 	select {
 	case q.wake <- struct{}{}:
@@ -207,137 +206,5 @@ func (q *Queue) running() bool {
 		return false
 	default:
 		return true
-	}
-}
-
-// work is one worker goroutine: claim, run, repeat; sleep when nothing is due.
-func (q *Queue) work(r *run, n int) {
-	defer r.wg.Done()
-	idle := time.NewTimer(q.cfg.PollInterval)
-	defer idle.Stop()
-	for {
-		select {
-		case <-r.stop:
-			return
-		case <-r.ctx.Done():
-			return
-		default:
-		}
-
-		job, token, err := q.claim(n)
-		if err != nil {
-			q.app.Logger().Error("jobs: no se pudo reclamar un trabajo", "error", err)
-		}
-		if job != nil {
-			q.Wake() // there may be more: let a sibling look too
-			q.execute(r, job, token)
-			continue
-		}
-
-		idle.Reset(q.cfg.PollInterval)
-		select {
-		case <-r.stop:
-			return
-		case <-r.ctx.Done():
-			return
-		case <-q.wake:
-		case <-idle.C:
-		}
-	}
-}
-
-// errLeaseLost cancels a job whose heartbeat found its claim taken over.
-var errLeaseLost = errors.New("jobs: lease perdido")
-
-// execute runs one claimed job with a heartbeat and records its outcome.
-func (q *Queue) execute(r *run, job *Job, token string) {
-	if job.Attempt > job.MaxAttempts {
-		// A previous worker died during the last allowed attempt: do not run it again.
-		msg := fmt.Sprintf("sin intentos: el intento %d de %d no terminó antes de vencer su lease", job.Attempt-1, job.MaxAttempts)
-		ok, err := q.markDead(job.Id, token, msg)
-		q.record(job, token, ok, err)
-		return
-	}
-
-	jctx, cancel := context.WithCancelCause(r.ctx)
-	defer cancel(nil)
-	hbDone := make(chan struct{})
-	go func() {
-		defer close(hbDone)
-		q.heartbeat(jctx, cancel, job.Id, token)
-	}()
-
-	err := q.invoke(jctx, job)
-	lost := errors.Is(context.Cause(jctx), errLeaseLost)
-	cancel(nil)
-	<-hbDone
-
-	var ok bool
-	var saveErr error
-	switch {
-	case err == nil:
-		ok, saveErr = q.markDone(job.Id, token)
-	case lost:
-		q.app.Logger().Warn("jobs: lease perdido durante la ejecución", "job", job.Id, "tipo", job.Tipo, "error", err)
-		return
-	case r.ctx.Err() != nil:
-		// Hard stop: leave the row as is; it runs again when its lease expires.
-		q.app.Logger().Warn("jobs: trabajo interrumpido por el apagado", "job", job.Id, "tipo", job.Tipo, "error", err)
-		return
-	case job.Attempt >= job.MaxAttempts:
-		q.app.Logger().Error("jobs: trabajo muerto", "job", job.Id, "tipo", job.Tipo, "intento", job.Attempt, "error", err)
-		ok, saveErr = q.markDead(job.Id, token, err.Error())
-	default:
-		delay := q.jitter(backoffCap(job.Attempt, q.cfg.BaseBackoff, q.cfg.MaxBackoff))
-		q.app.Logger().Warn("jobs: trabajo fallido", "job", job.Id, "tipo", job.Tipo, "intento", job.Attempt, "reintento_en", delay, "error", err)
-		ok, saveErr = q.markFailed(job.Id, token, err.Error(), delay)
-	}
-	q.record(job, token, ok, saveErr)
-}
-
-// record logs the outcome of writing a job's final state.
-func (q *Queue) record(job *Job, token string, ok bool, err error) {
-	switch {
-	case err != nil:
-		q.app.Logger().Error("jobs: no se pudo guardar el resultado", "job", job.Id, "tipo", job.Tipo, "error", err)
-	case !ok:
-		q.app.Logger().Warn("jobs: otro worker tomó el trabajo; resultado descartado", "job", job.Id, "tipo", job.Tipo, "worker", token)
-	}
-}
-
-// invoke calls the job's handler, turning a panic or a missing handler into an error.
-func (q *Queue) invoke(ctx context.Context, job *Job) (err error) {
-	h := q.handler(job.Tipo)
-	if h == nil {
-		return fmt.Errorf("no hay handler registrado para el tipo %q", job.Tipo)
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("panic: %v", p)
-			q.app.Logger().Error("jobs: panic en handler", "job", job.Id, "tipo", job.Tipo, "panic", p, "stack", string(debug.Stack()))
-		}
-	}()
-	return h(ctx, q.app, job)
-}
-
-// heartbeat extends the lease every Lease/3 until ctx ends; it cancels the job if the
-// claim was taken over (the row no longer carries this token).
-func (q *Queue) heartbeat(ctx context.Context, cancel context.CancelCauseFunc, id, token string) {
-	t := time.NewTicker(q.cfg.Lease / 3)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		ok, err := q.extendLease(id, token)
-		switch {
-		case err != nil:
-			q.app.Logger().Warn("jobs: no se pudo extender el lease", "job", id, "error", err)
-		case !ok:
-			cancel(errLeaseLost)
-			return
-		}
 	}
 }
