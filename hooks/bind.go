@@ -15,6 +15,13 @@ type Config struct {
 	// DisableBackground keeps queue workers and schedules from starting on serve
 	// (tests start them explicitly).
 	DisableBackground bool
+
+	Workers           int    // job queue workers (0 = default 2)
+	MailRatePerMinute int    // mass e-mail rate limit (0 = default 120)
+	ExpoURL           string // Expo Push endpoint (empty = Expo's)
+	ExpoAccessToken   string // optional Expo access token
+	FCMCredentials    string // path to the FCM service account JSON (empty = FCM off)
+	FCMURL            string // FCM HTTP v1 endpoint override (tests, proxies)
 }
 
 // Bind wires every SGUL hook, route and background job onto app.
@@ -27,7 +34,9 @@ func Bind(app core.App, cfg *Config) error {
 	}
 	bindActor(app)
 	bindFirstSuperuser(app, cfg)
-	bindEnrollment(app, cfg)
+	q := bindJobs(app, cfg)
+	bindBackground(app, cfg, q)
+	bindEnrollment(app, cfg, q)
 	bindFinance(app, cfg)
 	bindAcademic(app, cfg)
 	bindPayroll(app, cfg)

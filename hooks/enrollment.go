@@ -1,6 +1,7 @@
 package hooks
 
 import (
+	"context"
 	"errors"
 	"net/http"
 
@@ -14,10 +15,11 @@ import (
 	"sgul/internal/audit"
 	"sgul/internal/enrollment"
 	"sgul/internal/idempotency"
+	"sgul/internal/jobs"
 )
 
 // bindEnrollment wires the lead lifecycle, the conversion, the payment schedule and payments.
-func bindEnrollment(app core.App, cfg *Config) {
+func bindEnrollment(app core.App, cfg *Config, q *jobs.Queue) {
 	// Leads: lifecycle and interaction log.
 	app.OnRecordCreate("leads").BindFunc(func(e *core.RecordEvent) error {
 		enrollment.PrepareLead(e.Record)
@@ -50,6 +52,32 @@ func bindEnrollment(app core.App, cfg *Config) {
 			e.Record.Set("usuario", e.Auth.Id)
 		}
 		return e.Next()
+	})
+
+	// New students choose their own password from PocketBase's reset mail, queued in the
+	// same transaction as the account (a rolled-back conversion sends nothing).
+	q.Register(jobWelcomeMail, func(ctx context.Context, app core.App, job *jobs.Job) error {
+		var p struct{ Alumno string }
+		if err := job.Decode(&p); err != nil {
+			return err
+		}
+		alumno, err := app.FindRecordById("alumnos", p.Alumno)
+		if err != nil {
+			return nil // the account is gone: nothing to send
+		}
+		return mails.SendRecordPasswordReset(app, alumno)
+	})
+	app.OnRecordCreateExecute("alumnos").BindFunc(func(e *core.RecordEvent) error {
+		if enrollment.Flagged(e.Record, enrollment.FlagSinCorreo) {
+			return e.Next()
+		}
+		return inTx(e, func(tx core.App) error {
+			if err := e.Next(); err != nil {
+				return err
+			}
+			_, err := jobs.Enqueue(tx, jobWelcomeMail, map[string]string{"Alumno": e.Record.Id}, jobs.WithKey("bienvenida:"+e.Record.Id))
+			return err
+		})
 	})
 
 	// Matrículas: the payment schedule is written with the matrícula, whatever the path.
@@ -132,8 +160,9 @@ func bindEnrollment(app core.App, cfg *Config) {
 }
 
 const (
-	pagoRoute   = "POST /api/collections/pagos/records"
-	idemKeyFlag = "@sgul_idempotency_key"
+	jobWelcomeMail = "correo_bienvenida_alumno"
+	pagoRoute      = "POST /api/collections/pagos/records"
+	idemKeyFlag    = "@sgul_idempotency_key"
 )
 
 // handlePagoCreateRequest honours Idempotency-Key on pago creation: a retry answers with
@@ -190,13 +219,6 @@ func handleConvert(e *core.RequestEvent) error {
 	conv, err := enrollment.Convert(e.App, e.Auth, in)
 	if err != nil {
 		return err
-	}
-	if conv.NewAlumno {
-		// The student sets his own password from this mail; failure to send is logged, the
-		// staff can resend it from the dashboard.
-		if err := mails.SendRecordPasswordReset(e.App, conv.Alumno); err != nil {
-			e.App.Logger().Warn("password reset mail failed", "alumno", conv.Alumno.Id, "error", err)
-		}
 	}
 	cuotas, err := e.App.FindRecordsByFilter("cuotas", "matricula = {:m}", "vencimiento,numero", 0, 0, map[string]any{"m": conv.Matricula.Id})
 	if err != nil {

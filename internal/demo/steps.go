@@ -170,7 +170,7 @@ func (l *loader) students(n int) error {
 			email = "alumno@demo.sgul.pe"
 		}
 		conv, err := enrollment.Convert(l.app, admin, enrollment.ConvertInput{Lead: leadID, Programa: progID, Modalidad: l.ids["mod:"+mod],
-			DNI: fmt.Sprintf("7%07d", 1000000+i), Email: email, Telefono: lead.GetString("telefono"),
+			DNI: fmt.Sprintf("7%07d", 1000000+i), Email: email, Telefono: lead.GetString("telefono"), SinCorreo: true,
 			// spread over the last months so schedules have paid, due and overdue cuotas
 			FechaInscripcion: time.Now().UTC().AddDate(0, -(i % 8), -(i % 20))})
 		if err != nil {

@@ -38,6 +38,9 @@ type ConvertInput struct {
 	ArchivoPartida *filesystem.File `json:"-" form:"-"`
 	IdempotencyKey string           `json:"-" form:"-"`
 
+	// SinCorreo skips the welcome (password-reset) mail: imports and the demo loader.
+	SinCorreo bool `json:"-" form:"-"`
+
 	// FechaInscripcion backdates the enrolment (imports and the demo loader; not from the API).
 	FechaInscripcion time.Time `json:"-" form:"-"`
 }
@@ -192,6 +195,7 @@ func findOrCreateAlumno(tx core.App, lead *core.Record, in ConvertInput) (*core.
 	a.Set("distrito", lead.GetString("distrito"))
 	// No guessable password: the student sets his own through the password-reset mail.
 	a.SetPassword(security.RandomString(40))
+	a.Set(FlagSinCorreo, in.SinCorreo)
 	if in.ArchivoDNI != nil {
 		a.Set("archivo_dni", in.ArchivoDNI)
 	}

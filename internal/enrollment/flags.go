@@ -14,7 +14,13 @@ const (
 	flagConversion = "@sgul_conversion" // lead -> Convertido
 	flagVoid       = "@sgul_void"       // pago -> Anulado
 	flagRecompute  = "@sgul_recompute"  // cuota pagado/estado
+
+	// FlagSinCorreo on a new alumno skips its welcome mail (imports, demo).
+	FlagSinCorreo = "@sgul_sin_correo"
 )
+
+// Flagged reports whether a custom flag is set on r.
+func Flagged(r *core.Record, key string) bool { return flagged(r, key) }
 
 func flagged(r *core.Record, key string) bool { v, _ := r.Get(key).(bool); return v }
 

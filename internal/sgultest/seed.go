@@ -118,7 +118,7 @@ func seed(app core.App) (Fixture, error) {
 			s.err = err
 			return "", ""
 		}
-		conv, err := enrollment.Convert(app, admin, enrollment.ConvertInput{Lead: leadID, Programa: programa, Modalidad: modalidad, DNI: dni, Email: email})
+		conv, err := enrollment.Convert(app, admin, enrollment.ConvertInput{Lead: leadID, Programa: programa, Modalidad: modalidad, DNI: dni, Email: email, SinCorreo: true})
 		if err != nil {
 			s.err = fmt.Errorf("convert %s: %w", leadID, err)
 			return "", ""
