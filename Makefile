@@ -10,7 +10,7 @@ LDFLAGS := -s -w
 # keep identical to the Dockerfile's build stage
 BUILD   := $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) .
 
-.PHONY: build demo run test test-short bench lint fuzz clean
+.PHONY: build demo run test test-short e2e bench lint fuzz clean
 
 build:
 	$(BUILD)
@@ -28,6 +28,11 @@ test:
 	$(GO) vet ./...
 	$(GO) test -trimpath -count=1 -timeout 20m ./...
 	$(MAKE) fuzz FUZZTIME=3s
+	$(MAKE) e2e
+
+## e2e: the demo served and checked through the official PocketBase JS SDK
+e2e:
+	./e2e/run.sh
 
 test-short:
 	$(GO) test -trimpath -count=1 -short ./...

@@ -12,6 +12,7 @@ import (
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
 
 	"sgul/hooks"
+	"sgul/internal/pgmirror"
 	_ "sgul/migrations"
 )
 
@@ -19,11 +20,33 @@ func main() {
 	app := pocketbase.New()
 
 	cfg := hooks.Config{
-		AdminEmail:    os.Getenv("SGUL_ADMIN_EMAIL"),
-		AdminPassword: os.Getenv("SGUL_ADMIN_PASSWORD"),
-		DueDay:        envInt("SGUL_DUE_DAY", 5),
+		AdminEmail:        os.Getenv("SGUL_ADMIN_EMAIL"),
+		AdminPassword:     os.Getenv("SGUL_ADMIN_PASSWORD"),
+		DueDay:            envInt("SGUL_DUE_DAY", 5),
+		Workers:           envInt("SGUL_WORKERS", 2),
+		MailRatePerMinute: envInt("SGUL_MAIL_RATE", 120),
+		ExpoURL:           os.Getenv("SGUL_EXPO_URL"),
+		ExpoAccessToken:   os.Getenv("SGUL_EXPO_ACCESS_TOKEN"),
+		FCMCredentials:    os.Getenv("SGUL_FCM_CREDENTIALS"),
+		FCMURL:            os.Getenv("SGUL_FCM_URL"),
+		PG: pgmirror.Config{
+			URL:           os.Getenv("SGUL_POSTGRES_URL"),
+			Schema:        os.Getenv("SGUL_POSTGRES_SCHEMA"),
+			SecretsSchema: os.Getenv("SGUL_POSTGRES_SECRETS_SCHEMA"),
+		},
 	}
-	app.RootCmd.PersistentFlags().IntVar(&cfg.DueDay, "due-day", cfg.DueDay, "day of the month pensiones fall due (1-28) (env SGUL_DUE_DAY)")
+	pf := app.RootCmd.PersistentFlags()
+	pf.IntVar(&cfg.DueDay, "due-day", cfg.DueDay, "day of the month pensiones fall due, 1-28 (env SGUL_DUE_DAY)")
+	pf.IntVar(&cfg.Workers, "workers", cfg.Workers, "background job workers (env SGUL_WORKERS)")
+	pf.IntVar(&cfg.MailRatePerMinute, "mail-rate", cfg.MailRatePerMinute, "mass e-mail messages per minute (env SGUL_MAIL_RATE)")
+	pf.StringVar(&cfg.ExpoURL, "expo-url", cfg.ExpoURL, "Expo Push endpoint, empty = Expo's (env SGUL_EXPO_URL)")
+	pf.StringVar(&cfg.FCMCredentials, "fcm-credentials", cfg.FCMCredentials, "FCM service account JSON file, empty = FCM off (env SGUL_FCM_CREDENTIALS)")
+	pf.StringVar(&cfg.FCMURL, "fcm-url", cfg.FCMURL, "FCM HTTP v1 endpoint override (env SGUL_FCM_URL)")
+	pf.StringVar(&cfg.PG.URL, "pg-url", cfg.PG.URL, "PostgreSQL to mirror into, empty = minimal mode (env SGUL_POSTGRES_URL)")
+	pf.StringVar(&cfg.PG.Schema, "pg-schema", cfg.PG.Schema, "schema of the mirror, default sgul (env SGUL_POSTGRES_SCHEMA)")
+	pf.StringVar(&cfg.PG.SecretsSchema, "pg-secrets-schema", cfg.PG.SecretsSchema, "restricted schema for password hashes (disaster recovery), empty = off (env SGUL_POSTGRES_SECRETS_SCHEMA)")
+	// PocketBase parses flags only when it runs a command; hooks.Bind needs them now.
+	_ = app.RootCmd.ParseFlags(os.Args[1:])
 
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{Automigrate: false})
 

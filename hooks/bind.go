@@ -4,6 +4,8 @@ package hooks
 
 import (
 	"github.com/pocketbase/pocketbase/core"
+
+	"sgul/internal/pgmirror"
 )
 
 // Config holds the settings that enter the program once, in main.go.
@@ -22,6 +24,8 @@ type Config struct {
 	ExpoAccessToken   string // optional Expo access token
 	FCMCredentials    string // path to the FCM service account JSON (empty = FCM off)
 	FCMURL            string // FCM HTTP v1 endpoint override (tests, proxies)
+
+	PG pgmirror.Config // PostgreSQL mirror; zero value = minimal mode
 }
 
 // Bind wires every SGUL hook, route and background job onto app.
@@ -31,6 +35,9 @@ func Bind(app core.App, cfg *Config) error {
 	}
 	if cfg.DueDay < 1 || cfg.DueDay > 28 {
 		cfg.DueDay = 5
+	}
+	if err := pgmirror.Register(app, cfg.PG); err != nil {
+		return err
 	}
 	bindActor(app)
 	bindFirstSuperuser(app, cfg)

@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"sgul/internal/demo"
+	"sgul/internal/pgmirror"
 )
 
 // RegisterCommands adds SGUL's CLI commands next to PocketBase's own (serve, migrate, superuser).
@@ -26,7 +27,7 @@ func RegisterCommands(app *pocketbase.PocketBase, cfg *Config) {
 	}
 	cmd.Flags().IntVar(&opts.Leads, "leads", 200, "number of leads")
 	cmd.Flags().IntVar(&opts.Students, "students", 50, "number of students (converted leads)")
-	app.RootCmd.AddCommand(cmd, healthcheckCommand())
+	app.RootCmd.AddCommand(cmd, healthcheckCommand(), pgmirror.Command(app, &cfg.PG))
 }
 
 // healthcheckCommand probes /api/health (the container image has no curl).

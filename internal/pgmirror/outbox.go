@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/pocketbase/dbx"
 	"github.com/pocketbase/pocketbase/core"
@@ -122,6 +123,9 @@ func maxSeq(db dbx.Builder) (int64, error) {
 	var seq sql.NullInt64
 	err := db.NewQuery(`SELECT seq FROM sqlite_sequence WHERE name={:n}`).Bind(dbx.Params{"n": outboxTable}).Row(&seq)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		if strings.Contains(err.Error(), "no such table") { // no AUTOINCREMENT table yet
+			return 0, nil
+		}
 		return 0, fmt.Errorf("read outbox sequence: %w", err)
 	}
 	return seq.Int64, nil
