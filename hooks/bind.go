@@ -48,6 +48,7 @@ func Bind(app core.App, cfg *Config) error {
 	bindAcademic(app, cfg)
 	bindPayroll(app, cfg)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		bindSecurityHeaders(se)
 		bindSpanishErrors(se)
 		bindCustomerPaths(se)
 		return se.Next()
