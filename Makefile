@@ -10,7 +10,7 @@ LDFLAGS := -s -w
 # keep identical to the Dockerfile's build stage
 BUILD   := $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) .
 
-.PHONY: build demo run test test-short e2e bench lint fuzz clean
+.PHONY: build demo run test test-short e2e e2e-browser bench lint fuzz clean
 
 build:
 	$(BUILD)
@@ -29,6 +29,11 @@ test:
 	$(GO) test -trimpath -count=1 -timeout 20m ./...
 	$(MAKE) fuzz FUZZTIME=3s
 	$(MAKE) e2e
+	$(MAKE) e2e-browser
+
+## e2e-browser: the staff portal in headless chromium (screenshots in test-output/screenshots)
+e2e-browser:
+	./e2e/run-browser.sh
 
 ## e2e: the demo served and checked through the official PocketBase JS SDK
 e2e:

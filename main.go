@@ -3,6 +3,8 @@
 package main
 
 import (
+	"embed"
+	"io/fs"
 	"log"
 	"os"
 	"strconv"
@@ -15,6 +17,11 @@ import (
 	"sgul/internal/pgmirror"
 	_ "sgul/migrations"
 )
+
+// publicFiles is the staff portal, built into the binary so it serves from anywhere.
+//
+//go:embed all:pb_public
+var publicFiles embed.FS
 
 func main() {
 	app := pocketbase.New()
@@ -47,6 +54,10 @@ func main() {
 	pf.StringVar(&cfg.PG.SecretsSchema, "pg-secrets-schema", cfg.PG.SecretsSchema, "restricted schema for password hashes (disaster recovery), empty = off (env SGUL_POSTGRES_SECRETS_SCHEMA)")
 	// PocketBase parses flags only when it runs a command; hooks.Bind needs them now.
 	_ = app.RootCmd.ParseFlags(os.Args[1:])
+
+	if sub, err := fs.Sub(publicFiles, "pb_public"); err == nil {
+		cfg.Public = sub
+	}
 
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{Automigrate: false})
 

@@ -3,6 +3,8 @@
 package hooks
 
 import (
+	"io/fs"
+
 	"github.com/pocketbase/pocketbase/core"
 
 	"sgul/internal/pgmirror"
@@ -26,6 +28,8 @@ type Config struct {
 	FCMURL            string // FCM HTTP v1 endpoint override (tests, proxies)
 
 	PG pgmirror.Config // PostgreSQL mirror; zero value = minimal mode
+
+	Public fs.FS // the staff portal served at / (nil = none)
 }
 
 // Bind wires every SGUL hook, route and background job onto app.
@@ -47,10 +51,12 @@ func Bind(app core.App, cfg *Config) error {
 	bindFinance(app, cfg)
 	bindAcademic(app, cfg)
 	bindPayroll(app, cfg)
+	bindAuditTrail(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		bindSecurityHeaders(se)
 		bindSpanishErrors(se)
 		bindCustomerPaths(se)
+		bindPortal(se, cfg)
 		return se.Next()
 	})
 	return nil
