@@ -51,6 +51,7 @@ func Bind(app core.App, cfg *Config) error {
 	bindFinance(app, cfg)
 	bindAcademic(app, cfg)
 	bindPayroll(app, cfg)
+	bindAPIDocs(app)
 	bindAuditTrail(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		bindSecurityHeaders(se)

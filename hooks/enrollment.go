@@ -111,6 +111,14 @@ func bindEnrollment(app core.App, cfg *Config, q *jobs.Queue) {
 		})
 	})
 
+	// Cuotas: amounts and state follow the pagos; only the due date is edited by hand.
+	app.OnRecordUpdateExecute("cuotas").BindFunc(func(e *core.RecordEvent) error {
+		if err := enrollment.ValidateCuotaUpdate(e.Record); err != nil {
+			return err
+		}
+		return e.Next()
+	})
+
 	// Pagos: ingreso, cuota and audit in the pago's transaction; never edited or deleted.
 	app.OnRecordCreateRequest("pagos").BindFunc(handlePagoCreateRequest)
 	app.OnRecordCreate("pagos").BindFunc(func(e *core.RecordEvent) error {

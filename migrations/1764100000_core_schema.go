@@ -126,6 +126,9 @@ func upCoreSchema(app core.App) error {
 		return err
 	}
 	users.Fields.RemoveByName("name")
+	if avatar, ok := users.Fields.GetByName("avatar").(*core.FileField); ok {
+		avatar.Protected = true // staff photos are personal data too: file token required
+	}
 	users.Fields.Add(txt("nombre", true, 255), rel("rol", roles, false, false),
 		multiChoice("permisos_extra", permissionCodes...), multiRel("sedes", sedes, false), boolean("activo"))
 	users.AddIndex("idx_users_rol", false, "rol", "")
@@ -172,7 +175,10 @@ func upCoreSchema(app core.App) error {
 	leads.AddIndex("idx_leads_medio", false, "medio_contacto", "")
 	leads.AddIndex("idx_leads_created", false, "created", "")
 	leadRead := and(rulePerm("leads", "crear_lead"), ruleSede("sede"))
-	bodySede := "(@request.body.sede:isset = false || @request.auth.sedes.id ?= @request.body.sede)"
+	// bodySede: a new sede in the body must be one of the actor's too. It reads the actor's
+	// sedes through its own alias: next to ruleSede, a second `@request.auth.sedes.id ?=`
+	// would share ruleSede's join row, so one sede would have to equal both (no moves A->B).
+	bodySede := "(@request.body.sede:isset = false || (@collection.users:actor.id ?= @request.auth.id && @collection.users:actor.sedes.id ?= @request.body.sede))"
 	leads.ListRule, leads.ViewRule = ptr(leadRead), ptr(leadRead)
 	leads.CreateRule = ptr(and(rulePerm("crear_lead", "leads"), ruleSede("sede")))
 	leads.UpdateRule = ptr(and(rulePerm("leads"), ruleSede("sede"), bodySede))
@@ -201,8 +207,6 @@ func upCoreSchema(app core.App) error {
 	)
 	alumnos.AddIndex("idx_alumnos_dni", true, "dni", "")
 	alumnos.AddIndex("idx_alumnos_lead", true, "lead", "lead != ''")
-	studentStaff := rulePerm("matriculas", "pagos", "notas", "asistencias", "finanzas")
-	alumnoRead := or(and(ruleStudent, "id = @request.auth.id"), and(studentStaff, "@request.auth.sedes.id ?= matriculas_via_alumno.sede"))
 	alumnos.AuthRule = ptr("")
 	b.save(alumnos) // rules below, once matriculas exists (they read matriculas_via_alumno)
 
@@ -232,6 +236,12 @@ func upCoreSchema(app core.App) error {
 	matr.UpdateRule = ptr(and(rulePerm("matriculas"), ruleSede("sede"), notSet("alumno", "programa", "modalidad", "sede", "usuario_inscripcion")))
 	b.save(matr) // created only by the conversion endpoint; never deleted through the API
 
+	// staff read a student as they read its matrículas (a docente: only in the programs it teaches)
+	alumnoRead := or(
+		and(ruleStudent, "id = @request.auth.id"),
+		and(rulePerm("matriculas", "pagos", "finanzas"), ruleSede("matriculas_via_alumno.sede")),
+		academic("notas", "matriculas_via_alumno."), academic("asistencias", "matriculas_via_alumno."),
+	)
 	alumnos.ListRule, alumnos.ViewRule = ptr(alumnoRead), ptr(alumnoRead)
 	alumnos.UpdateRule = ptr(or(
 		and(ruleStudent, "id = @request.auth.id", notSet("lead", "nombre_completo", "dni", "email", "distrito", "archivo_dni", "archivo_partida", "verified")),
@@ -269,7 +279,7 @@ func upCoreSchema(app core.App) error {
 	pagos.AddIndex("idx_pagos_sede_fecha", false, "sede, fecha_pago", "")
 	pagoRead := or(ownMatricula, and(rulePerm("pagos", "finanzas", "matriculas"), ruleSede("sede")))
 	pagos.ListRule, pagos.ViewRule = ptr(pagoRead), ptr(pagoRead)
-	pagos.CreateRule = ptr(and(rulePerm("pagos"), ruleSede("matricula.sede")))
+	pagos.CreateRule = ptr(and(rulePerm("pagos"), ruleSede("matricula.sede"), bodySede))
 	pagos.UpdateRule = ptr(and(rulePerm("pagos"), ruleSede("sede"), notSet("matricula", "cuota", "monto", "sede", "estado", "fecha_pago", "concepto", "numero_cuota", "descuento_aplicado", "registrado_por")))
 	b.save(pagos) // never deleted: voided through POST /api/pagos/{id}/anular
 
@@ -304,7 +314,8 @@ func upCoreSchema(app core.App) error {
 	emp.AddIndex("idx_empleados_dni", true, "dni", "dni != ''")
 	emp.AddIndex("idx_empleados_sede", false, "sede", "")
 	hr := and(rulePerm("empleados", "planillas"), ruleSede("sede"))
-	empRead := or(hr, and(rulePerm("documentacion"), ruleSede("sede")), and(ruleStaff, "usuario = @request.auth.id"))
+	// salaries: only HR/payroll of the sede and the employee itself (documentacion alone reads documentos, not these rows)
+	empRead := or(hr, and(ruleStaff, "usuario = @request.auth.id"))
 	emp.ListRule, emp.ViewRule = ptr(empRead), ptr(empRead)
 	emp.CreateRule = ptr(and(rulePerm("empleados", "nuevo_empleado"), ruleSede("sede")))
 	emp.UpdateRule = ptr(and(rulePerm("empleados"), ruleSede("sede"), bodySede))
@@ -425,6 +436,9 @@ func downCoreSchema(app core.App) error {
 	}
 	users.RemoveIndex("idx_users_rol")
 	users.Fields.Add(&core.TextField{Name: "name", Max: 255})
+	if avatar, ok := users.Fields.GetByName("avatar").(*core.FileField); ok {
+		avatar.Protected = false
+	}
 	owner := "id = @request.auth.id"
 	users.ListRule, users.ViewRule, users.UpdateRule, users.DeleteRule = &owner, &owner, &owner, &owner
 	empty := ""

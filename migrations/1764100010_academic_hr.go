@@ -14,8 +14,8 @@ func init() {
 
 // dashboardIndexes are covering indexes: each dashboard aggregate reads only the index.
 var dashboardIndexes = []struct{ collection, name, columns string }{
-	{"pagos", "idx_pagos_dashboard", "sede, fecha_pago, estado, concepto, monto"},
-	{"cuotas", "idx_cuotas_deuda", "estado, vencimiento, matricula, monto, pagado"},
+	{"pagos", "idx_pagos_dashboard", "sede, concepto, estado, fecha_pago, monto"},
+	{"cuotas", "idx_cuotas_deuda", "matricula, estado, vencimiento, monto, pagado"},
 	{"leads", "idx_leads_asesor_estado", "sede, asesor, estado_lead"},
 	{"matriculas", "idx_matriculas_dashboard", "sede, programa, estado, alumno"},
 }

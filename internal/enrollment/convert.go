@@ -50,15 +50,17 @@ func (in *ConvertInput) Validate() error {
 	in.DNI = strings.TrimSpace(in.DNI)
 	in.Email = strings.ToLower(strings.TrimSpace(in.Email))
 	in.Telefono = strings.TrimSpace(in.Telefono)
+	// sgul_ codes keep these messages: the API's translator replaces the generic ones.
+	msg := func(code, text string) validation.Error { return validation.NewError("sgul_"+code, text) }
 	return validation.ValidateStruct(in,
-		validation.Field(&in.Lead, validation.Required.Error("Seleccione el lead."), validation.Length(1, 50)),
-		validation.Field(&in.Programa, validation.Required.Error("Seleccione el programa."), validation.Length(1, 50)),
-		validation.Field(&in.Modalidad, validation.Required.Error("Seleccione la modalidad."), validation.Length(1, 50)),
-		validation.Field(&in.DNI, validation.Required.Error("Ingrese el DNI."), validation.Match(dniPattern).Error("El DNI debe tener 8 dígitos.")),
-		validation.Field(&in.Email, validation.Required.Error("Ingrese el correo."), validation.Length(3, 254).Error("Correo demasiado largo."), is.EmailFormat.Error("Ingrese un correo válido.")),
-		validation.Field(&in.Telefono, validation.Match(regexp.MustCompile(`^(\+51)?9[0-9]{8}$`)).Error("El celular debe tener 9 dígitos y empezar con 9.")),
+		validation.Field(&in.Lead, validation.Required.ErrorObject(msg("lead", "Seleccione el lead.")), validation.Length(1, 50)),
+		validation.Field(&in.Programa, validation.Required.ErrorObject(msg("programa", "Seleccione el programa.")), validation.Length(1, 50)),
+		validation.Field(&in.Modalidad, validation.Required.ErrorObject(msg("modalidad", "Seleccione la modalidad.")), validation.Length(1, 50)),
+		validation.Field(&in.DNI, validation.Required.ErrorObject(msg("dni", "Ingrese el DNI.")), validation.Match(dniPattern).ErrorObject(msg("dni", "El DNI debe tener 8 dígitos."))),
+		validation.Field(&in.Email, validation.Required.ErrorObject(msg("email", "Ingrese el correo.")), validation.Length(3, 254).ErrorObject(msg("email", "Correo demasiado largo.")), is.EmailFormat.ErrorObject(msg("email", "Ingrese un correo válido."))),
+		validation.Field(&in.Telefono, validation.Match(regexp.MustCompile(`^(\+51)?9[0-9]{8}$`)).ErrorObject(msg("telefono", "El celular debe tener 9 dígitos y empezar con 9."))),
 		validation.Field(&in.Sede, validation.Length(0, 50)),
-		validation.Field(&in.Observacion, validation.Length(0, 5000).Error("La observación es demasiado larga.")),
+		validation.Field(&in.Observacion, validation.Length(0, 5000).ErrorObject(msg("observacion", "La observación es demasiado larga."))),
 	)
 }
 
@@ -107,7 +109,13 @@ func Convert(app core.App, auth *core.Record, in ConvertInput) (*Conversion, err
 		mat.Set("alumno", alumno.Id)
 		mat.Set("programa", in.Programa)
 		mat.Set("modalidad", in.Modalidad)
-		mat.Set("sede", in.Sede)
+		// The lead's sede unless another one is chosen; either way the program must be
+		// offered there (a program of another sede is refused on the field sede).
+		sede := in.Sede
+		if sede == "" {
+			sede = lead.GetString("sede")
+		}
+		mat.Set("sede", sede)
 		mat.Set("asesor", lead.GetString("asesor"))
 		mat.Set("usuario_inscripcion", actor.UserID)
 		mat.Set("observacion", in.Observacion)

@@ -74,8 +74,8 @@ func LogNewLead(tx core.App, r *core.Record) error {
 // LogLeadChange records a state change as an interaction.
 func LogLeadChange(tx core.App, r *core.Record) error {
 	before, after := r.Original().GetString("estado_lead"), r.GetString("estado_lead")
-	if before == after {
-		return nil
+	if before == after || flagged(r, flagConversion) {
+		return nil // the conversion logs its own, more telling interaction
 	}
 	return addInteraccion(tx, r.Id, audit.ActorOf(r).UserID, "Otro", fmt.Sprintf("Cambio de estado: %s → %s", before, after))
 }

@@ -35,8 +35,9 @@ func PreparePago(app core.App, r *core.Record) {
 			r.Set("matricula", c.GetString("matricula"))
 		}
 	}
-	if r.GetString("registrado_por") == "" {
-		r.Set("registrado_por", audit.ActorOf(r).UserID)
+	// The acting staff user registers the pago, whatever the body says.
+	if uid := audit.ActorOf(r).UserID; uid != "" || r.GetString("registrado_por") == "" {
+		r.Set("registrado_por", uid)
 	}
 }
 
@@ -103,14 +104,20 @@ func ValidateNewPago(tx core.App, r *core.Record) error {
 	}
 	r.Set("concepto", cuota.GetString("concepto"))
 	r.Set("numero_cuota", cuota.GetInt("numero"))
-	if r.GetString("sede") == "" {
-		sede, err := resolveSede(tx, mat)
-		if err != nil {
-			return err
-		}
+	// The income goes to the sede resolved from the matrícula; a sede in the body may only
+	// repeat it (or stand in when none can be resolved).
+	sede, err := resolveSede(tx, mat)
+	switch given := r.GetString("sede"); {
+	case err == nil && given != "" && given != sede:
+		return fieldErr("sede", "sede_pago", "El pago se registra en la sede de la matrícula.")
+	case err == nil:
 		r.Set("sede", sede)
-	} else if _, err := tx.FindRecordById("sedes", r.GetString("sede")); err != nil {
-		return fieldErr("sede", "sede", "La sede no existe.")
+	case given == "":
+		return err
+	default:
+		if _, err := tx.FindRecordById("sedes", given); err != nil {
+			return fieldErr("sede", "sede", "La sede no existe.")
+		}
 	}
 	return nil
 }
@@ -189,9 +196,15 @@ func RecomputeCuota(tx core.App, cuotaID string) error {
 		return err
 	}
 	estado := CuotaPendiente
+	withdrawn := false
+	if pagado == 0 {
+		if mat, err := tx.FindRecordById("matriculas", cuota.GetString("matricula")); err == nil {
+			withdrawn = mat.GetString("estado") == MatriculaRetirado
+		}
+	}
 	switch {
-	case cuota.GetString("estado") == CuotaAnulada && pagado == 0:
-		estado = CuotaAnulada
+	case (cuota.GetString("estado") == CuotaAnulada || withdrawn) && pagado == 0:
+		estado = CuotaAnulada // a withdrawn student's untouched cuotas are not debt
 	case pagado >= total:
 		estado = CuotaPagada
 	case pagado > 0:
@@ -201,6 +214,24 @@ func RecomputeCuota(tx core.App, cuotaID string) error {
 	cuota.Set("estado", estado)
 	cuota.Set(flagRecompute, true)
 	return tx.Save(cuota)
+}
+
+// cuotaFixedFields are what a cuota owes and what its pagos paid: only the schedule and
+// the recomputation after a pago or a void write them.
+var cuotaFixedFields = []string{"matricula", "concepto", "numero", "monto", "pagado", "estado"}
+
+// ValidateCuotaUpdate refuses hand edits of a cuota's amounts and state (also for
+// superusers), so pagado always equals its registered pagos; the due date may move.
+func ValidateCuotaUpdate(r *core.Record) error {
+	if flagged(r, flagRecompute) {
+		return nil
+	}
+	for _, f := range cuotaFixedFields {
+		if fmt.Sprint(r.Get(f)) != fmt.Sprint(r.Original().Get(f)) {
+			return fieldErr(f, "cuota_fija", "El monto, lo pagado y el estado de una cuota se calculan con sus pagos; no se editan.")
+		}
+	}
+	return nil
 }
 
 // MoneyFieldsChanged lists the pago fields that may never change once registered.

@@ -54,18 +54,7 @@ func Config() *hooks.Config { return &hooks.Config{DueDay: 5, DisableBackground:
 // NewApp returns a fresh clone of the template with hooks bound, and the fixture.
 func NewApp(t testing.TB) (*tests.TestApp, Fixture) {
 	t.Helper()
-	once.Do(buildTemplate)
-	if buildErr != nil {
-		t.Fatalf("sgultest template: %v", buildErr)
-	}
-	app, err := tests.NewTestApp(templateDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := hooks.Bind(app, Config()); err != nil {
-		t.Fatal(err)
-	}
-	return app, fixture
+	return NewAppWith(t, nil)
 }
 
 // Factory adapts NewApp to tests.ApiScenario.TestAppFactory.
