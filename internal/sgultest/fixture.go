@@ -126,3 +126,14 @@ func buildTemplate() {
 
 // tokenDuration keeps fixture tokens valid for the whole test run.
 const tokenDuration = 6 * time.Hour
+
+// Main runs a package's tests and removes the template afterwards; call it from TestMain:
+//
+//	func TestMain(m *testing.M) { sgultest.Main(m) }
+func Main(m *testing.M) {
+	code := m.Run()
+	if templateDir != "" {
+		_ = os.RemoveAll(templateDir)
+	}
+	os.Exit(code)
+}

@@ -1,0 +1,9 @@
+package dashboard_test
+
+import (
+	"testing"
+
+	"sgul/internal/sgultest"
+)
+
+func TestMain(m *testing.M) { sgultest.Main(m) }
