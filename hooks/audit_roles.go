@@ -2,8 +2,10 @@ package hooks
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/pocketbase/pocketbase/core"
+	"github.com/pocketbase/pocketbase/tools/hook"
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"sgul/internal/audit"
@@ -16,7 +18,8 @@ var accessFields = []string{"rol", "permisos_extra", "sedes", "activo", "verifie
 // bindAuditTrail completes the audit trail where no domain code writes it: roles and
 // the access fields of users (who may do what), and edits of a pago's non-money fields
 // (its creation and void write their own rows). Rows are written in the change's
-// transaction. The trail itself is append-only through the API, superusers included.
+// transaction. The trail itself is append-only through the API, superusers included, and
+// PocketBase's SQL console is off.
 func bindAuditTrail(app core.App) {
 	noSede := func(core.App, *core.Record) string { return "" }
 	auditWrites(app, "roles", noSede, nil)
@@ -37,12 +40,34 @@ func bindAuditTrail(app core.App) {
 		})
 	})
 
-	refuse := func(e *core.RecordRequestEvent) error {
-		return router.NewForbiddenError("La auditoría solo la escribe el sistema; no se crea, edita ni elimina.", nil)
+	// Refused before any other request hook runs (they would only prepare a write).
+	refuse := &hook.Handler[*core.RecordRequestEvent]{
+		Id:       "sgulAuditAppendOnly",
+		Priority: -1000,
+		Func: func(e *core.RecordRequestEvent) error {
+			return router.NewForbiddenError("La auditoría solo la escribe el sistema; no se crea, edita ni elimina.", nil)
+		},
 	}
-	app.OnRecordCreateRequest("auditoria").BindFunc(refuse)
-	app.OnRecordUpdateRequest("auditoria").BindFunc(refuse)
-	app.OnRecordDeleteRequest("auditoria").BindFunc(refuse)
+	app.OnRecordCreateRequest("auditoria").Bind(refuse)
+	app.OnRecordUpdateRequest("auditoria").Bind(refuse)
+	app.OnRecordDeleteRequest("auditoria").Bind(refuse)
+
+	// PocketBase's SQL console (POST /api/sql, superusers) runs any statement outside the
+	// record hooks: it could rewrite the trail, the ledger and its totals. SGUL turns it off.
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		se.Router.Bind(&hook.Handler[*core.RequestEvent]{
+			Id:       "sgulNoSQLConsole",
+			Priority: -999,
+			Func: func(e *core.RequestEvent) error {
+				if strings.TrimSuffix(e.Request.URL.Path, "/") == "/api/sql" {
+					return router.NewForbiddenError("La consola SQL está desactivada en SGUL: los cambios pasan por la API, "+
+						"que valida, audita y mantiene los totales.", nil)
+				}
+				return e.Next()
+			},
+		})
+		return se.Next()
+	})
 }
 
 // changed reports whether any of fields differs from the record's original value.

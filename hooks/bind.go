@@ -53,6 +53,7 @@ func Bind(app core.App, cfg *Config) error {
 	bindPayroll(app, cfg)
 	bindAPIDocs(app)
 	bindAuditTrail(app)
+	bindInputGuards(app)
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		bindSecurityHeaders(se)
 		bindSpanishErrors(se)

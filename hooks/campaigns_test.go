@@ -28,6 +28,9 @@ func bgSeedCampaigns(t testing.TB, app *tests.TestApp) {
 			"sede": v[0], "estado": v[1]})
 		emSave(t, app, "envios", "", map[string]any{"campana": id, "email": "x" + id + "@example.com", "estado": "pendiente"})
 	}
+	if _, err := campaigns.OptOut(app, "baja@example.com", bgCampA, "prueba"); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func bgCampaignJobs(t testing.TB, app *tests.TestApp) int {
@@ -73,8 +76,16 @@ func TestCampanaRules(t *testing.T) {
 			Status: 200, Content: []string{`"totalItems":2`}, NotContent: []string{"x" + bgCampB}},
 		{Name: "envíos: alumno", Method: http.MethodGet, URL: "/api/collections/envios/records", Actor: "alumno1", Before: bgSeedCampaigns,
 			Status: 200, Content: []string{`"totalItems":0`}},
-		{Name: "bajas: alumno no las ve", Method: http.MethodGet, URL: "/api/collections/bajas_correo/records", Actor: "alumno1", Status: 200,
-			Content: []string{`"totalItems":0`}},
+		{Name: "bajas: alumno no las ve", Method: http.MethodGet, URL: "/api/collections/bajas_correo/records", Actor: "alumno1",
+			Before: bgSeedCampaigns, Status: 200, Content: []string{`"totalItems":0`}},
+		{Name: "bajas: anónimo", Method: http.MethodGet, URL: "/api/collections/bajas_correo/records", Before: bgSeedCampaigns,
+			Status: 200, Content: []string{`"totalItems":0`}},
+		{Name: "bajas: personal sin el permiso", Method: http.MethodGet, URL: "/api/collections/bajas_correo/records", Actor: "finanzas",
+			Before: bgSeedCampaigns, Status: 200, Content: []string{`"totalItems":0`}},
+		{Name: "bajas: con el permiso", Method: http.MethodGet, URL: "/api/collections/bajas_correo/records", Actor: "ventas",
+			Before: bgSeedCampaigns, Status: 200, Content: []string{`"totalItems":1`, "baja@example.com"}},
+		{Name: "bajas: nadie las crea por la API", URL: "/api/collections/bajas_correo/records", Actor: "admin",
+			Body: map[string]any{"email": "otra@example.com", "fecha": "2026-01-01 00:00:00.000Z"}, Status: 403},
 		{Name: "secretos: nadie por la API", Method: http.MethodGet, URL: "/api/collections/secretos/records", Actor: "admin", Status: 403},
 
 		// creating
@@ -140,7 +151,7 @@ func TestCampanaBaja(t *testing.T) {
 	}
 	bajas := func(n int) func(testing.TB, *tests.TestApp, *http.Response) {
 		return func(t testing.TB, app *tests.TestApp, _ *http.Response) {
-			rs := emFind(t, app, "bajas_correo", "id != ''", nil)
+			rs := emFind(t, app, "bajas_correo", "email = 'ana.quispe@example.com'", nil)
 			if len(rs) != n {
 				t.Fatalf("%d bajas, quería %d", len(rs), n)
 			}

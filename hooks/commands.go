@@ -15,6 +15,7 @@ import (
 // RegisterCommands adds SGUL's CLI commands next to PocketBase's own (serve, migrate, superuser).
 func RegisterCommands(app *pocketbase.PocketBase, cfg *Config) {
 	var opts demo.Options
+	var scale int
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Load the demo institute (idempotent; honours --dir)",
@@ -22,11 +23,16 @@ func RegisterCommands(app *pocketbase.PocketBase, cfg *Config) {
 			if err := app.RunAllMigrations(); err != nil {
 				return fmt.Errorf("migrations: %w", err)
 			}
+			if scale > 0 {
+				_, err := demo.LoadScale(app, scale, cmd.OutOrStdout())
+				return err
+			}
 			return demo.Load(app, opts, cmd.OutOrStdout())
 		},
 	}
 	cmd.Flags().IntVar(&opts.Leads, "leads", 200, "number of leads")
 	cmd.Flags().IntVar(&opts.Students, "students", 50, "number of students (converted leads)")
+	cmd.Flags().IntVar(&scale, "scale", 0, "grow the demo to N times its size through the domain code (resumable; e.g. 500 = ~100k leads, 500k pagos)")
 	app.RootCmd.AddCommand(cmd, healthcheckCommand(), pgmirror.Command(app, &cfg.PG))
 }
 

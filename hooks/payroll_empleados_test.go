@@ -117,7 +117,10 @@ func TestDocumentos(t *testing.T) {
 			Actor: "norole", Before: seeded, Status: 200,
 			Content: []string{`"id":"` + f.EmpleadoA + `"`, `"total":1`, `"sin_resena":1`, `"mes":"20`, `"desde":"20`}},
 		{Name: "filtros: nothing from another sede", Method: http.MethodGet, URL: "/api/documentos/filtros",
-			Actor: "ventasB", Before: func(t testing.TB, app *tests.TestApp) { acSeedDocumento(t, app); acGrant(t, app, f.Users["ventasB"], "documentacion") },
+			Actor: "ventasB", Before: func(t testing.TB, app *tests.TestApp) {
+				acSeedDocumento(t, app)
+				acGrant(t, app, f.Users["ventasB"], "documentacion")
+			},
 			Status: 200, Content: []string{`"empleados":[]`, `"meses":[]`}},
 	})
 }

@@ -16,8 +16,8 @@ import (
 // rlAuditRows returns the audit rows of one record, oldest first.
 func rlAuditRows(t testing.TB, app core.App, coll, id string) []*core.Record {
 	t.Helper()
-	rows, err := app.FindRecordsByFilter("auditoria", "coleccion = {:c} && registro = {:r}", "created,rowid", 0, 0,
-		dbx.Params{"c": coll, "r": id})
+	var rows []*core.Record
+	err := app.RecordQuery("auditoria").AndWhere(dbx.HashExp{"coleccion": coll, "registro": id}).OrderBy("rowid ASC").All(&rows)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,10 +50,20 @@ func TestAuditTrail(t *testing.T) {
 	idOf := func(m map[string]any) string { s, _ := m["id"].(string); return s }
 	var created = map[string]string{}
 	keep := func(key string) func(map[string]any) string {
-		return func(m map[string]any) string { created[key] = idOf(m); return created[key] }
+		return func(m map[string]any) string {
+			if m != nil {
+				created[key] = idOf(m)
+				return created[key]
+			}
+			return ""
+		}
 	}
-	ref := func(key string) func(map[string]any) string { return func(map[string]any) string { return created[key] } }
-	p := func(key, prefix, suffix string) func() string { return func() string { return prefix + created[key] + suffix } }
+	ref := func(key string) func(map[string]any) string {
+		return func(map[string]any) string { return created[key] }
+	}
+	p := func(key, prefix, suffix string) func() string {
+		return func() string { return prefix + created[key] + suffix }
+	}
 	static := func(s string) func() string { return func() string { return s } }
 
 	steps := []struct {
@@ -147,17 +157,16 @@ func TestAuditTrail(t *testing.T) {
 			body = fn()
 		}
 		path := s.path()
-		before, _ := app.CountRecords("auditoria")
+		before := len(rlAuditRows(t, app, s.coll, s.id(nil))) // 0 for a create: its id is not known yet
 		res := c.do(s.actor, s.method, path, body, nil)
 		if res.Status >= 300 {
 			t.Fatalf("%s: %s %s -> %d %s", s.name, s.method, path, res.Status, res.Raw)
 		}
 		id := s.id(res.JSON())
-		after, _ := app.CountRecords("auditoria")
-		if after != before+1 {
-			t.Errorf("%s: %d audit rows written, want 1", s.name, after-before)
-		}
 		rows := rlAuditRows(t, app, s.coll, id)
+		if len(rows) != before+1 {
+			t.Errorf("%s: %d audit rows written for %s/%s, want 1", s.name, len(rows)-before, s.coll, id)
+		}
 		if len(rows) == 0 {
 			t.Errorf("%s: no audit row for %s/%s", s.name, s.coll, id)
 			continue
@@ -199,12 +208,21 @@ func TestAuditSameTransaction(t *testing.T) {
 	defer app.Cleanup()
 	c := rlServe(t, app, f)
 	em := emFixture(t)
-	if _, err := app.DB().NewQuery(`CREATE TRIGGER rl_audit_down BEFORE INSERT ON auditoria
-		BEGIN SELECT RAISE(ABORT, 'auditoría no disponible'); END`).Execute(); err != nil {
-		t.Fatal(err)
+	paid := c.do("finanzas", "POST", "/api/collections/pagos/records",
+		obj{"matricula": f.Matricula1, "cuota": em.CuotaPen1, "monto": 20, "medio_pago": f.Efectivo}, nil)
+	pagoID, _ := paid.JSON()["id"].(string)
+	if paid.Status != 200 || pagoID == "" {
+		t.Fatalf("pago: %d %s", paid.Status, paid.Raw)
 	}
-	pago, err := app.FindFirstRecordByFilter("pagos", "matricula = {:m}", dbx.Params{"m": f.Matricula1})
-	havePago := err == nil
+	trigger := func(on bool) {
+		sql := "DROP TRIGGER rl_audit_down"
+		if on {
+			sql = `CREATE TRIGGER rl_audit_down BEFORE INSERT ON auditoria BEGIN SELECT RAISE(ABORT, 'auditoría no disponible'); END`
+		}
+		if _, err := app.DB().NewQuery(sql).Execute(); err != nil {
+			t.Fatal(err)
+		}
+	}
 	calls := []struct{ name, actor, method, path string }{
 		{"pago", "finanzas", "POST", "/api/collections/pagos/records"},
 		{"ingreso", "finanzas", "POST", "/api/collections/ingresos/records"},
@@ -213,6 +231,7 @@ func TestAuditSameTransaction(t *testing.T) {
 		{"nota", "docente", "POST", "/api/collections/notas/records"},
 		{"rol", "admin", "POST", "/api/collections/roles/records"},
 		{"rol de un usuario", "admin", "PATCH", "/api/collections/users/records/" + f.Users["ventas"]},
+		{"anulación", "finanzas", "POST", "/api/pagos/" + pagoID + "/anular"},
 	}
 	bodies := map[string]any{
 		"pago":              obj{"matricula": f.Matricula1, "cuota": em.CuotaMat1, "monto": 40, "medio_pago": f.Efectivo},
@@ -222,11 +241,9 @@ func TestAuditSameTransaction(t *testing.T) {
 		"nota":              obj{"matricula": f.Matricula1, "malla": f.MallaCarrera1, "tipo": "Práctica", "nota": 14},
 		"rol":               obj{"nombre": "Caja", "permisos": []string{"pagos"}},
 		"rol de un usuario": obj{"rol": f.Roles["Admin"]},
+		"anulación":         obj{"motivo": "Prueba"},
 	}
-	if havePago {
-		calls = append(calls, struct{ name, actor, method, path string }{"anulación", "finanzas", "POST", "/api/pagos/" + pago.Id + "/anular"})
-		bodies["anulación"] = obj{"motivo": "Prueba"}
-	}
+	trigger(true)
 	for _, k := range calls {
 		snap := rlSnapshot(t, app)
 		res := c.do(k.actor, k.method, k.path, bodies[k.name], nil)
@@ -239,6 +256,15 @@ func TestAuditSameTransaction(t *testing.T) {
 	}
 	if u, _ := app.FindRecordById("users", f.Users["ventas"]); u.GetString("rol") == f.Roles["Admin"] {
 		t.Error("ventas became Admin without an audit row")
+	}
+	sgultest.CheckMoneyInvariants(t, app)
+
+	// The same calls succeed once the trail is back: they failed because of it.
+	trigger(false)
+	for _, k := range calls {
+		if res := c.do(k.actor, k.method, k.path, bodies[k.name], nil); res.Status >= 300 {
+			t.Errorf("%s with the trail back: %d %s", k.name, res.Status, res.Raw)
+		}
 	}
 	sgultest.CheckMoneyInvariants(t, app)
 }

@@ -31,7 +31,11 @@ type rlClient struct {
 
 func rlServe(t testing.TB, app core.App, f sgultest.Fixture) *rlClient {
 	t.Helper()
-	return &rlClient{t: t, base: sgultest.Serve(t, app), f: f, http: &http.Client{Timeout: 30 * time.Second}}
+	client := &http.Client{
+		Timeout:       30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
+	return &rlClient{t: t, base: sgultest.Serve(t, app), f: f, http: client}
 }
 
 // rlReply is a decoded answer.

@@ -3,6 +3,7 @@ package hooks
 import (
 	"github.com/pocketbase/pocketbase/core"
 
+	"sgul/internal/finance"
 	"sgul/internal/reports"
 )
 
@@ -11,7 +12,7 @@ import (
 // monthly schedule creates).
 func bindReports(app core.App) {
 	app.OnRecordCreateRequest(reports.ColReportes).BindFunc(func(e *core.RecordRequestEvent) error {
-		if err := reports.Prepare(e.App, e.Auth, e.Record, reports.Today()); err != nil {
+		if err := reports.Prepare(e.App, e.Auth, e.Record, finance.Today()); err != nil {
 			return err
 		}
 		return e.Next()

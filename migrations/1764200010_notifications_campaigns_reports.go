@@ -123,7 +123,9 @@ func upBackground(app core.App) error {
 
 	// --- Mass e-mail -------------------------------------------------------------------
 	campRead := and(rulePerm("campanas"), ruleSede("sede"))
-	bodySede := "(@request.body.sede:isset = false || @request.auth.sedes.id ?= @request.body.sede)"
+	// a new sede in the body must be one of the actor's too, read through its own alias
+	// (as in the core schema: sharing ruleSede's join row would forbid moves A -> B)
+	bodySede := "(@request.body.sede:isset = false || (@collection.users:actor.id ?= @request.auth.id && @collection.users:actor.sedes.id ?= @request.body.sede))"
 	counters := []string{"programacion", "total", "enviados", "fallidos", "omitidos", "creado_por", "iniciada_en", "terminada_en", "destinatarios_listos", "error"}
 	camp := core.NewBaseCollection("campanas")
 	camp.Fields.Add(

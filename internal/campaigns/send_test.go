@@ -370,3 +370,45 @@ func TestCampaignWithoutSMTP(t *testing.T) {
 		t.Errorf("campaña: %v", c.PublicExport())
 	}
 }
+
+// A mail server that cannot be reached fails the job (the queue retries it) without
+// using up the envíos' attempts; once it is back, the campaign completes.
+func TestCampaignSurvivesMailServerOutage(t *testing.T) {
+	app, f := newApp(t)
+	addLeads(t, app, f, 3)
+	down := newSMTPServer(t)
+	down.configure(t, app)
+	c := newCampaign(t, app, f, nil)
+	job := sendJob(t, app, c)
+	runner := campaigns.NewRunner(0)
+	// a port nothing listens on
+	st := app.Settings()
+	st.SMTP.Port = 1
+	if err := app.Save(st); err != nil {
+		t.Fatal(err)
+	}
+	for range maxOutageRuns {
+		if err := runner.HandleSend(context.Background(), app, job); err == nil {
+			t.Fatal("sin servidor de correo el job debía fallar")
+		}
+	}
+	for email, e := range envios(t, app, c) {
+		if e.GetString("estado") != "pendiente" {
+			t.Errorf("%s quedó %s durante la caída", email, e.GetString("estado"))
+		}
+	}
+	if msg := reload(t, app, c).GetString("error"); !strings.Contains(msg, "conectar") {
+		t.Errorf("error de la campaña: %q", msg)
+	}
+	up := newSMTPServer(t)
+	up.configure(t, app)
+	if err := runner.HandleSend(context.Background(), app, job); err != nil {
+		t.Fatal(err)
+	}
+	if up.delivered.Load() != 3 || reload(t, app, c).GetString("estado") != "Enviada" {
+		t.Errorf("tras la caída: %d entregados", up.delivered.Load())
+	}
+}
+
+// maxOutageRuns exceeds the per-envío limit of temporary (4xx) replies.
+const maxOutageRuns = 6

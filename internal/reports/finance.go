@@ -136,7 +136,7 @@ GROUP BY m.programa ORDER BY programa`
 // by sede and program: counts and amounts only, no list of debtors.
 func genMorosidad(ctx context.Context, app core.App, p Params, w Writer) error {
 	corte := p.Hasta
-	if t := Today(); corte > t {
+	if t := finance.Today(); corte > t {
 		corte = t
 	}
 	q := fmt.Sprintf(morosidadSQL, cents("c.monto"), cents("c.pagado"))

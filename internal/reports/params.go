@@ -12,7 +12,6 @@ import (
 	"github.com/pocketbase/pocketbase/tools/router"
 
 	"sgul/internal/access"
-	"sgul/internal/schedule"
 )
 
 // Params are a report's parameters (the `parametros` JSON). Dates are Lima dates.
@@ -173,6 +172,3 @@ func teaches(app core.App, docente, programa string) bool {
 		Where(dbx.HashExp{"docente": docente, "programa": programa}).Row(&n)
 	return err == nil && n > 0
 }
-
-// Today is the current Lima date.
-func Today() string { return schedule.LimaDate(time.Now()) }
