@@ -67,23 +67,30 @@ func Execute(ctx context.Context, cfg Config, out io.Writer) error {
 	}
 	base, pid := cfg.URL, 0
 	var srv *Server
+	var startSGUL func(addr string) (*Server, error)
 	if base == "" {
 		dataCopy := filepath.Join(work, "sgul_data")
 		fmt.Fprintf(out, "copiando %s a %s...\n", cfg.Data, dataCopy)
 		if err := CopyDir(cfg.Data, dataCopy); err != nil {
 			return err
 		}
+		// apply pending migrations first, so start-up is measured as in production
+		if out, err := exec.Command(cfg.SGUL, "migrate", "up", "--dev=false", "--dir", dataCopy).CombinedOutput(); err != nil {
+			return fmt.Errorf("migrate up: %w: %s", err, out)
+		}
 		var env []string
 		if cfg.PprofAddr != "" {
 			env = append(env, "SGUL_PPROF_ADDR="+cfg.PprofAddr)
 		}
+		startSGUL = func(addr string) (*Server, error) {
+			// no mail rate limit: the campaign measures SGUL, not the provider's quota
+			return StartServer(cfg.SGUL, dataCopy, addr, env, []string{"--mail-rate", "1000000"}, time.Minute)
+		}
 		var err error
-		// no mail rate limit: the campaign measures SGUL, not the provider's quota
-		srv, err = StartServer(cfg.SGUL, dataCopy, env, []string{"--mail-rate", "1000000"}, time.Minute)
-		if err != nil {
+		if srv, err = startSGUL(""); err != nil {
 			return err
 		}
-		defer srv.Stop()
+		defer func() { srv.Stop() }()
 		base, pid = srv.URL, srv.Pid()
 		rep.Startup = srv.Startup
 		time.Sleep(2 * time.Second)
@@ -114,7 +121,7 @@ func Execute(ctx context.Context, cfg Config, out io.Writer) error {
 		if err := SetupPlain(cfg.PlainPB, plainDir, schema, p.TotalItems); err != nil {
 			return err
 		}
-		plainSrv, err = StartServer(cfg.PlainPB, plainDir, nil, nil, time.Minute)
+		plainSrv, err = StartServer(cfg.PlainPB, plainDir, "", nil, nil, time.Minute)
 		if err != nil {
 			return err
 		}
@@ -128,11 +135,13 @@ func Execute(ctx context.Context, cfg Config, out io.Writer) error {
 	C := cfg.Clients
 	scenarios := []scenario{
 		{"signin", "staff sign-in", C, sg.SignIn, "", nil},
-		{"leads", "lead list (search + filters)", cfg.ListC, sg.LeadList, "p99 ≤ 50 ms", p99Under(50 * time.Millisecond)},
+		{"leads", "lead list (search + filters; skipTotal, no expand)", cfg.ListC, sg.LeadList, "p99 ≤ 50 ms", p99Under(50 * time.Millisecond)},
+		{"leadsexpand", "lead list, skipTotal + 4 expands", cfg.ListC, sg.LeadListExpand, "", nil},
+		{"leadstotal", "lead list as the portal sends it (total + 4 expands)", cfg.ListC, sg.LeadListTotal, "", nil},
 		{"balance", "balance per sede", C, sg.Balance, "p99 ≤ 20 ms", p99Under(20 * time.Millisecond)},
 		{"dashboard", "dashboard", C, sg.Dashboard, "p99 ≤ 100 ms", p99Under(100 * time.Millisecond)},
 		{"estado", "estado de cuenta", C, sg.EstadoCuenta, "", nil},
-		{"pagoslist", "pagos list", C, sg.PagosList, "", nil},
+		{"pagoslist", "pagos of a matrícula (list)", C, sg.PagosList, "", nil},
 		{"leadcreate", "lead create", C, sg.LeadCreate, "", nil},
 		{"convert", "conversion", C, sg.Convert, "", nil},
 	}
@@ -152,7 +161,12 @@ func Execute(ctx context.Context, cfg Config, out io.Writer) error {
 		var pagoT, plT time.Duration
 		for round := 0; round < max(cfg.Rounds, 1); round++ {
 			fmt.Fprintf(out, "payment create, ronda %d...\n", round+1)
-			pagoT += measure(ctx, cfg, sg.PagoCreate, C, &pago, round == 0)
+			if round == 0 && cfg.PprofScen == "pago" && cfg.PprofAddr != "" {
+				pagoT += profiled(ctx, cfg, out, "pago", func() time.Duration { return measure(ctx, cfg, sg.PagoCreate, C, &pago, false) },
+					func() { drive(ctx, C, cfg.Warmup, sg.PagoCreate, nil) })
+			} else {
+				pagoT += measure(ctx, cfg, sg.PagoCreate, C, &pago, round == 0)
+			}
 			if plain != nil {
 				fmt.Fprintf(out, "plain PB create, ronda %d...\n", round+1)
 				plT += measure(ctx, cfg, plain.Create, C, &pl, round == 0)
@@ -160,7 +174,7 @@ func Execute(ctx context.Context, cfg Config, out io.Writer) error {
 		}
 		sp := pago.Summarize(pagoT)
 		row := Row{Name: "payment create (all automations)", Clients: C, Summary: sp}
-		if plain != nil {
+		if plain != nil && plT > 0 {
 			spl := pl.Summarize(plT)
 			ratio := sp.Throughput / spl.Throughput
 			row.Target = "≥ 70 % of plain create"
@@ -176,15 +190,34 @@ func Execute(ctx context.Context, cfg Config, out io.Writer) error {
 		row := runScenario(ctx, cfg, out, scenario{"plainlist", "plain PB list (same shape)", C, plain.List, "", nil}, "")
 		rep.Rows = append(rep.Rows, row)
 		for _, r := range rep.Rows {
-			if r.Name == "pagos list" && row.Throughput > 0 {
-				rep.Ratios = append(rep.Ratios, fmt.Sprintf("pagos list (API rule with joins) / plain PocketBase list throughput = %.0f %%", 100*r.Throughput/row.Throughput))
+			if r.Name == "pagos of a matrícula (list)" && row.Throughput > 0 {
+				rep.Ratios = append(rep.Ratios, fmt.Sprintf("pagos list (SGUL's API rule) / plain PocketBase list throughput = %.0f %%", 100*r.Throughput/row.Throughput))
 			}
 		}
 	}
 	usedC, usedL := sg.Used()
 	rep.Notes = append(rep.Notes, fmt.Sprintf("write pools used: %d cuotas paid, %d leads converted", usedC, usedL))
 
-	// Background jobs.
+	if plainSrv != nil {
+		plainSrv.Stop()
+	}
+	// Background jobs, on a freshly restarted server: their peak memory is theirs, not
+	// what the load scenarios left in the caches (both start-ups are reported).
+	if srv != nil && (cfg.want("report") || cfg.want("campaign")) {
+		m, _ := ReadMemory(pid)
+		rep.RSSAfterLoad = m.RSS
+		srv.Stop()
+		var err error
+		if srv, err = startSGUL(srv.Addr); err != nil {
+			return err
+		}
+		pid = srv.Pid()
+		rep.Startup2 = srv.Startup
+		time.Sleep(2 * time.Second)
+		m, _ = ReadMemory(pid)
+		rep.IdleRSSRestart = m.RSS
+		fmt.Fprintf(out, "SGUL reiniciado en %s (idle RSS %s)\n", srv.Startup.Round(time.Millisecond), MB(m.RSS))
+	}
 	today := time.Now().Format("2006-01-02")
 	if cfg.want("report") {
 		j := sg.Report(ctx, pid, "balance", map[string]string{"desde": today[:4] + "-01-01", "hasta": today})
@@ -211,8 +244,8 @@ func Execute(ctx context.Context, cfg Config, out io.Writer) error {
 		m, _ := ReadMemory(pid)
 		rep.IdleRSS2 = m.RSS
 		rep.JobTargets["startup"], rep.JobTargets["idle"] = "≤ 1 s", "≤ 80 MB"
-		rep.JobOK["startup"] = rep.Startup <= time.Second
-		rep.JobOK["idle"] = rep.IdleRSS <= 80e6
+		rep.JobOK["startup"] = rep.Startup <= time.Second && (rep.Startup2 == 0 || rep.Startup2 <= time.Second)
+		rep.JobOK["idle"] = rep.IdleRSS <= 80e6 && (rep.IdleRSSRestart == 0 || rep.IdleRSSRestart <= 80e6)
 	}
 	rep.LoadAfter = LoadAvg()
 	rep.Print(out)
@@ -241,31 +274,41 @@ func measure(ctx context.Context, cfg Config, op Op, clients int, into *Latencie
 // profile (for the measured part) and a heap profile from the server's pprof listener.
 func runScenario(ctx context.Context, cfg Config, out io.Writer, sc scenario, base string) Row {
 	fmt.Fprintf(out, "%s (%d clientes)...\n", sc.name, sc.clients)
-	var done chan error
+	var s Summary
 	if cfg.PprofScen == sc.id && cfg.PprofAddr != "" && base != "" {
-		if cfg.Warmup > 0 {
-			drive(ctx, sc.clients, cfg.Warmup, sc.op, nil)
-		}
-		done = make(chan error, 1)
-		go func() {
-			done <- fetchProfile(ctx, cfg, fmt.Sprintf("profile?seconds=%d", int(cfg.Duration.Seconds())), sc.id+".cpu.pb.gz")
-		}()
-		time.Sleep(200 * time.Millisecond)
-	}
-	s := Run(ctx, Load{Clients: sc.clients, Duration: cfg.Duration, Warmup: map[bool]time.Duration{true: 0, false: cfg.Warmup}[done != nil]}, sc.op)
-	if done != nil {
-		if err := <-done; err != nil {
-			fmt.Fprintf(out, "pprof cpu: %v\n", err)
-		}
-		if err := fetchProfile(ctx, cfg, "heap", sc.id+".heap.pb.gz"); err != nil {
-			fmt.Fprintf(out, "pprof heap: %v\n", err)
-		}
+		profiled(ctx, cfg, out, sc.id, func() time.Duration {
+			s = Run(ctx, Load{Clients: sc.clients, Duration: cfg.Duration}, sc.op)
+			return s.Elapsed
+		}, func() { drive(ctx, sc.clients, cfg.Warmup, sc.op, nil) })
+	} else {
+		s = Run(ctx, Load{Clients: sc.clients, Duration: cfg.Duration, Warmup: cfg.Warmup}, sc.op)
 	}
 	fmt.Fprintf(out, "  %.1f req/s, p50 %s, p95 %s, p99 %s, errores %d\n", s.Throughput, ms(s.P50), ms(s.P95), ms(s.P99), s.Errors)
 	if s.Errors > 0 {
 		fmt.Fprintf(out, "  último error: %s\n", s.LastError)
 	}
 	return Row{Name: sc.name, Clients: sc.clients, Summary: s, Target: sc.target, Check: sc.check}
+}
+
+// profiled warms up, then runs measured while the server records a CPU profile
+// (<id>.cpu.pb.gz), then saves a heap profile (<id>.heap.pb.gz).
+func profiled(ctx context.Context, cfg Config, out io.Writer, id string, measured func() time.Duration, warmup func()) time.Duration {
+	if cfg.Warmup > 0 {
+		warmup()
+	}
+	done := make(chan error, 1)
+	go func() {
+		done <- fetchProfile(ctx, cfg, fmt.Sprintf("profile?seconds=%d", int(cfg.Duration.Seconds())), id+".cpu.pb.gz")
+	}()
+	time.Sleep(100 * time.Millisecond)
+	el := measured()
+	if err := <-done; err != nil {
+		fmt.Fprintf(out, "pprof cpu: %v\n", err)
+	}
+	if err := fetchProfile(ctx, cfg, "heap", id+".heap.pb.gz"); err != nil {
+		fmt.Fprintf(out, "pprof heap: %v\n", err)
+	}
+	return el
 }
 
 func fetchProfile(ctx context.Context, cfg Config, what, file string) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"os"
@@ -59,7 +60,7 @@ func (s *SGUL) ExportPagosSchema(ctx context.Context, path string) error {
 // SetupPlain runs `plainpb setup` on dir: the superuser, a user, the relation targets
 // and pagos from schemaPath, and rows pagos rows inserted directly.
 func SetupPlain(bin, dir, schemaPath string, rows int) error {
-	out, err := exec.Command(bin, "setup", "--dev=false", "--dir", dir, "--schema", schemaPath, "--rows", fmt.Sprint(rows),
+	out, err := exec.Command(bin, "setup", "--dev=false", "--dir", dir, "--schema", schemaPath, "--rows", fmt.Sprint(rows), "--matriculas", fmt.Sprint(PlainMatriculas),
 		"--superuser", PlainSuperuser, "--user", PlainUser, "--password", PlainPassword).CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("plainpb setup: %w: %s", err, out)
@@ -104,8 +105,15 @@ func (p *Plain) Create(ctx context.Context, w int) error {
 	}, nil)
 }
 
-// List lists 20 records, newest first.
+// List lists the records of one matrícula like SGUL's matrícula screen (the setup spreads
+// the rows over PlainMatriculas ids).
 func (p *Plain) List(ctx context.Context, w int) error {
-	_, err := List[map[string]any](ctx, p.C, p.Token, "pagos", url.Values{"page": {"1"}, "perPage": {"20"}, "sort": {"-created"}})
+	id := fmt.Sprintf("pbm%012d", rand.IntN(PlainMatriculas))
+	_, err := List[map[string]any](ctx, p.C, p.Token, "pagos", url.Values{"page": {"1"}, "perPage": {"20"}, "skipTotal": {"1"},
+		"filter": {"matricula = '" + id + "'"}, "sort": {"-fecha_pago,-created"}})
 	return err
 }
+
+// PlainMatriculas is how many matrícula ids the plain rows are spread over (as many as
+// the scale demo's matrículas).
+const PlainMatriculas = 30000

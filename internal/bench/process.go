@@ -20,6 +20,7 @@ import (
 // Server is a server process started by the benchmark.
 type Server struct {
 	URL     string
+	Addr    string
 	Startup time.Duration // from exec to the first 200 of /api/health
 	cmd     *exec.Cmd
 	log     *os.File
@@ -35,15 +36,17 @@ func FreeAddr() (string, error) {
 	return l.Addr().String(), nil
 }
 
-// StartServer runs `bin serve --dev=false --dir dir --http ADDR args...` with env added
-// to the environment, and waits until /api/health answers 200 (at most timeout). The
-// server's output goes to dir/../serve.log.
-func StartServer(bin, dir string, env, args []string, timeout time.Duration) (*Server, error) {
-	addr, err := FreeAddr()
-	if err != nil {
-		return nil, err
+// StartServer runs `bin serve --dev=false --dir dir --http addr args...` (addr "" = a free
+// port) with env added to the environment, and waits until /api/health answers 200 (at
+// most timeout). The server's output goes to <dir>.serve.log.
+func StartServer(bin, dir, addr string, env, args []string, timeout time.Duration) (*Server, error) {
+	if addr == "" {
+		var err error
+		if addr, err = FreeAddr(); err != nil {
+			return nil, err
+		}
 	}
-	logf, err := os.Create(filepath.Join(filepath.Dir(dir), filepath.Base(dir)+".serve.log"))
+	logf, err := os.OpenFile(filepath.Join(filepath.Dir(dir), filepath.Base(dir)+".serve.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +59,7 @@ func StartServer(bin, dir string, env, args []string, timeout time.Duration) (*S
 		logf.Close()
 		return nil, err
 	}
-	s := &Server{URL: "http://" + addr, cmd: cmd, log: logf}
+	s := &Server{URL: "http://" + addr, Addr: addr, cmd: cmd, log: logf}
 	client := &http.Client{Timeout: time.Second}
 	for time.Since(start) < timeout {
 		resp, err := client.Get(s.URL + "/api/health")

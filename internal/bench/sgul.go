@@ -147,17 +147,36 @@ func (s *SGUL) SignIn(ctx context.Context, _ int) error {
 	return err
 }
 
-// LeadList is the leads screen: a search term, a state filter (sometimes none), the
-// screen's sort and expands, 20 per page, as ventas (both sedes).
+// LeadList is the leads screen as docs/benchmarks.md proposes it: a search term and a
+// state filter (sometimes none), the screen's sort, 20 per page, as ventas (both sedes),
+// without the total count (skipTotal) and without expands: the screen already holds the
+// catalogues (canales, asesores, programas, sedes) the expands would repeat 20 times.
 func (s *SGUL) LeadList(ctx context.Context, w int) error {
+	return s.leadList(ctx, url.Values{"skipTotal": {"1"},
+		"fields": {"id,nombre_completo,estado_lead,telefono,email,medio_contacto,asesor,intereses,sede,fecha_ingreso,created"}})
+}
+
+// LeadListExpand is LeadList with the expands but still without the count.
+func (s *SGUL) LeadListExpand(ctx context.Context, w int) error {
+	return s.leadList(ctx, url.Values{"skipTotal": {"1"}, "expand": {"asesor,medio_contacto,sede,intereses"}})
+}
+
+// LeadListTotal is the request the portal sends today: expands and the total count.
+func (s *SGUL) LeadListTotal(ctx context.Context, w int) error {
+	return s.leadList(ctx, url.Values{"expand": {"asesor,medio_contacto,sede,intereses"}})
+}
+
+func (s *SGUL) leadList(ctx context.Context, q url.Values) error {
 	n := s.seq.Add(1)
 	term := searchTerms[int(n)%len(searchTerms)]
 	filter := fmt.Sprintf("(nombre_completo ~ '%s' || email ~ '%s' || telefono ~ '%s')", term, term, term)
 	if st := leadStates[int(n/int64(len(searchTerms)))%len(leadStates)]; st != "" {
 		filter += " && estado_lead = '" + st + "'"
 	}
-	q := url.Values{"page": {"1"}, "perPage": {"20"}, "filter": {filter}, "sort": {"-fecha_ingreso,-created"},
-		"expand": {"asesor,medio_contacto,sede,intereses"}}
+	q.Set("page", "1")
+	q.Set("perPage", "20")
+	q.Set("filter", filter)
+	q.Set("sort", "-fecha_ingreso,-created")
 	_, err := List[map[string]any](ctx, s.C, s.Ventas, "leads", q)
 	return err
 }
@@ -210,9 +229,12 @@ func (s *SGUL) PagoCreate(ctx context.Context, w int) error {
 	}, nil)
 }
 
-// PagosList is the list of payments (20, newest first) as finanzas, through the API rule.
+// PagosList is the matrícula screen's list of payments (filter by matrícula, newest
+// first, 20, skipTotal) as finanzas, through the API rule.
 func (s *SGUL) PagosList(ctx context.Context, w int) error {
-	_, err := List[map[string]any](ctx, s.C, s.Finanzas, "pagos", url.Values{"page": {"1"}, "perPage": {"20"}, "sort": {"-created"}})
+	id := s.Matriculas[rand.IntN(len(s.Matriculas))]
+	_, err := List[map[string]any](ctx, s.C, s.Finanzas, "pagos", url.Values{"page": {"1"}, "perPage": {"20"}, "skipTotal": {"1"},
+		"filter": {"matricula = '" + id + "'"}, "sort": {"-fecha_pago,-created"}})
 	return err
 }
 

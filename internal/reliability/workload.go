@@ -279,7 +279,7 @@ func (w *workload) advisor(ctx context.Context, rnd *rand.Rand) {
 			Reintento bool
 		}
 		_ = again.decode(&second)
-		if again.status != http.StatusOK || !second.Reintento || second.Matricula.ID != first.Matricula.ID {
+		if ctx.Err() == nil && (again.status != http.StatusOK || !second.Reintento || second.Matricula.ID != first.Matricula.ID) {
 			w.issue("conversion retry with key %s: %s (first matrícula %s)", key, again, first.Matricula.ID)
 		}
 	}
@@ -289,7 +289,7 @@ func (w *workload) advisor(ctx context.Context, rnd *rand.Rand) {
 
 func (w *workload) hr(ctx context.Context, rnd *rand.Rand) {
 	switch n := rnd.IntN(100); {
-	case n < 25:
+	case n < 8:
 		body := map[string]any{"mes": 1 + rnd.IntN(12), "anio": 2024 + rnd.IntN(3)}
 		w.timed(ctx, "generación de planillas", w.rrhh, "POST", "/api/planillas/generar", body, nil)
 	case n < 85:

@@ -27,7 +27,7 @@ func main() {
 
 func setupCommand(app *pocketbase.PocketBase) *cobra.Command {
 	var schema, superuser, user, password string
-	var rows int
+	var rows, matriculas int
 	cmd := &cobra.Command{
 		Use:   "setup",
 		Short: "Create the benchmark's pagos collection (same shape as SGUL's), accounts and rows",
@@ -44,7 +44,7 @@ func setupCommand(app *pocketbase.PocketBase) *cobra.Command {
 				return err
 			}
 			return app.RunInTransaction(func(tx core.App) error {
-				return setup(tx, in.Collection, in.Names, superuser, user, password, rows)
+				return setup(tx, in.Collection, in.Names, superuser, user, password, rows, max(matriculas, 1))
 			})
 		},
 	}
@@ -53,10 +53,11 @@ func setupCommand(app *pocketbase.PocketBase) *cobra.Command {
 	cmd.Flags().StringVar(&user, "user", "", "users e-mail")
 	cmd.Flags().StringVar(&password, "password", "", "password of both accounts")
 	cmd.Flags().IntVar(&rows, "rows", 0, "pagos rows to insert")
+	cmd.Flags().IntVar(&matriculas, "matriculas", 30000, "matrícula ids the rows are spread over (pbm000000000042...)")
 	return cmd
 }
 
-func setup(tx core.App, raw json.RawMessage, names map[string]string, superuser, user, password string, rows int) error {
+func setup(tx core.App, raw json.RawMessage, names map[string]string, superuser, user, password string, rows, matriculas int) error {
 	if _, err := tx.FindCollectionByNameOrId("pagos"); err == nil {
 		return nil // already set up
 	}
@@ -128,10 +129,10 @@ func setup(tx core.App, raw json.RawMessage, names map[string]string, superuser,
 	_, err = tx.DB().NewQuery(`
 		WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < {:rows})
 		INSERT INTO pagos (id, matricula, cuota, concepto, numero_cuota, monto, medio_pago, sede, estado, fecha_pago, registrado_por, created, updated)
-		SELECT printf('pb%013d', n), {:mat}, {:cuota}, 'Pensión', n % 30 + 1, 150, {:medio}, {:sede}, 'Registrado',
+		SELECT printf('pb%013d', n), printf('pbm%012d', n % {:mats}), {:cuota}, 'Pensión', n % 30 + 1, 150, {:medio}, {:sede}, 'Registrado',
 		       strftime('%Y-%m-%d %H:%M:%S.000Z', 'now', '-' || (n % 2900) || ' days'), {:user},
 		       strftime('%Y-%m-%d %H:%M:%S.000Z', 'now', '-' || (n % 2900) || ' days'), strftime('%Y-%m-%d %H:%M:%S.000Z', 'now') FROM s`).
-		Bind(dbx.Params{"rows": rows, "mat": refs["matriculas"], "cuota": refs["cuotas"], "medio": refs["medios_pago"],
+		Bind(dbx.Params{"rows": rows, "mats": matriculas, "cuota": refs["cuotas"], "medio": refs["medios_pago"],
 			"sede": refs["sedes"], "user": u.Id}).Execute()
 	if err != nil {
 		return fmt.Errorf("rows: %w", err)

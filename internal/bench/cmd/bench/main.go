@@ -31,7 +31,7 @@ func main() {
 	flag.IntVar(&cfg.Rounds, "rounds", 2, "alternating rounds of payment create and plain create")
 	flag.IntVar(&cfg.Pool, "pool", 20000, "open cuotas and Pendiente leads fetched for the write scenarios")
 	flag.IntVar(&cfg.Campaign, "campaign", 10000, "campaign size (the leads audience closest to it is used)")
-	flag.StringVar(&only, "only", "", "comma-separated scenarios to run (default all): signin,leads,balance,dashboard,estado,pagoslist,leadcreate,convert,pago,report,campaign")
+	flag.StringVar(&only, "only", "", "comma-separated scenarios to run (default all): signin,leads,leadsexpand,leadstotal,balance,dashboard,estado,pagoslist,leadcreate,convert,pago,report,campaign")
 	flag.StringVar(&cfg.WriteMD, "write-md", "", "append the results to this markdown file (docs/benchmarks.md)")
 	flag.StringVar(&cfg.Label, "label", "", "label of the run in the markdown (default: commit and scale)")
 	flag.StringVar(&cfg.PprofAddr, "pprof-addr", "", "start SGUL with SGUL_PPROF_ADDR=this and collect profiles")
