@@ -346,7 +346,9 @@ func TestHostileInput(t *testing.T) {
 		body: obj{"titulo": "x", "mensaje": long(100 << 10)}, status: 413})
 
 	// --- the balance's query parameters, as finanzas ---------------------------------------
-	bal := func(q string) rlHostile { return rlHostile{actor: "finanzas", method: "GET", path: "/api/finanzas/balance?" + q} }
+	bal := func(q string) rlHostile {
+		return rlHostile{actor: "finanzas", method: "GET", path: "/api/finanzas/balance?" + q}
+	}
 	for _, q := range []string{"desde=2026-13-01", "desde=01/01/2026", "desde=ayer", "desde=2026-1-1", "hasta=2026-02-30",
 		"desde=2026-03-01&hasta=2026-02-01", "desde=1990-01-01&hasta=2026-01-01", "desde=" + url.QueryEscape("2026-01-01' OR '1'='1")} {
 		h := bal(q)

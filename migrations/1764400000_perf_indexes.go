@@ -19,7 +19,7 @@ import (
 //     array, which PocketBase evaluates once per row without a join:
 //     `@request.auth.rol.permisos ~ '"x"'` (a permission code is an element of the JSON
 //     array: codes are [a-z_] words, quoted) and
-//     `(sede != '' && @request.auth.sedes ~ sede)` (record ids are 15 [a-z0-9]
+//     `(sede != ” && @request.auth.sedes ~ sede)` (record ids are 15 [a-z0-9]
 //     characters, so one never matches inside another). Through a back-relation the
 //     any-match form `?~` is kept. The manage rule of auth collections, checked on reads
 //     too, gets the same rewrite. Create, update and delete rules (checked on one row,
@@ -29,6 +29,9 @@ import (
 //     table: leads by fecha_ingreso, matrículas by fecha_inscripcion, ingresos and gastos
 //     by fecha, reportes and campañas by created. idx_matriculas_fecha is a prefix of the
 //     new matrículas index and is dropped.
+//  3. The balance sums the partial months at the edges of a period from the ledger rows:
+//     (sede, fecha) becomes (sede, fecha, monto) on ingresos and gastos, so those sums
+//     read only the index.
 func init() {
 	m.Register(upPerfIndexes, downPerfIndexes)
 }
@@ -40,6 +43,16 @@ var perfIndexes = []struct{ collection, name, columns string }{
 	{"gastos", "idx_gastos_fecha_created", "fecha, created"},
 	{"reportes", "idx_reportes_created", "created"},
 	{"campanas", "idx_campanas_created", "created"},
+	{"ingresos", "idx_ingresos_sede_fecha_monto", "sede, fecha, monto"},
+	{"gastos", "idx_gastos_sede_fecha_monto", "sede, fecha, monto"},
+}
+
+// replacedIndexes are prefixes of a new index, dropped by upPerfIndexes (and restored by
+// downPerfIndexes): new index name -> the old index and its columns.
+var replacedIndexes = map[string][2]string{
+	"idx_matriculas_fecha_created":  {"idx_matriculas_fecha", "fecha_inscripcion"},
+	"idx_ingresos_sede_fecha_monto": {"idx_ingresos_sede_fecha", "sede, fecha"},
+	"idx_gastos_sede_fecha_monto":   {"idx_gastos_sede_fecha", "sede, fecha"},
 }
 
 var (
@@ -107,8 +120,8 @@ func upPerfIndexes(app core.App) error {
 			return err
 		}
 		c.AddIndex(ix.name, false, ix.columns, "")
-		if ix.collection == "matriculas" {
-			c.RemoveIndex("idx_matriculas_fecha")
+		if old, ok := replacedIndexes[ix.name]; ok {
+			c.RemoveIndex(old[0])
 		}
 		if err := app.Save(c); err != nil {
 			return err
@@ -124,8 +137,8 @@ func downPerfIndexes(app core.App) error {
 			return err
 		}
 		c.RemoveIndex(ix.name)
-		if ix.collection == "matriculas" {
-			c.AddIndex("idx_matriculas_fecha", false, "fecha_inscripcion", "")
+		if old, ok := replacedIndexes[ix.name]; ok {
+			c.AddIndex(old[0], false, old[1], "")
 		}
 		if err := app.Save(c); err != nil {
 			return err

@@ -208,6 +208,12 @@ func (r *Runner) sendPending(ctx context.Context, app core.App, c *core.Record, 
 	return sendErr
 }
 
+// inFlight marks an envío handed to the SMTP sender whose answer is not recorded yet.
+const inFlight = "en curso"
+
+// interrupted is the error recorded for an envío whose send was cut by a crash.
+const interrupted = "El envío se interrumpió (reinicio del servidor) y pudo haberse entregado; no se reenvía para no duplicarlo."
+
 // produce feeds the pending envíos, in id order, to msgs. Opt-outs found now become
 // omitido and unrenderable messages fallido, without being sent.
 func produce(ctx context.Context, app core.App, c *core.Record, tmpl *mailer.Template, sede string, msgs chan<- mailer.Message) error {
@@ -229,6 +235,14 @@ func produce(ctx context.Context, app core.App, c *core.Record, tmpl *mailer.Tem
 		}
 		for _, e := range page {
 			after = e.Id
+			if e.GetString("error") == inFlight {
+				// Handed to SMTP by a run that died before recording the answer: it may have
+				// been delivered. Never resend it (no one gets two copies); flag it instead.
+				if err := settle(app, e, EnvioFallido, interrupted); err != nil {
+					return err
+				}
+				continue
+			}
 			if out, err := OptedOut(app, e.GetString("email")); err != nil {
 				return err
 			} else if out {
@@ -244,9 +258,17 @@ func produce(ctx context.Context, app core.App, c *core.Record, tmpl *mailer.Tem
 				}
 				continue
 			}
+			e.Set("error", inFlight) // committed before the send: see the check above
+			if err := app.Save(e); err != nil {
+				return err
+			}
 			select {
 			case msgs <- m:
 			case <-ctx.Done():
+				e.Set("error", "") // never handed over: an ordinary pending envío again
+				if err := app.Save(e); err != nil {
+					return err
+				}
 				return ctx.Err()
 			}
 		}

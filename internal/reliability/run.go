@@ -83,9 +83,9 @@ type Report struct {
 
 // ActionStats are the answers one kind of request got.
 type ActionStats struct {
-	Name                             string
-	OK, Refused, ServerErrors, Down  int64 // 2xx, 4xx (business refusals), 5xx, no answer (server down)
-	Mean, Max                        time.Duration
+	Name                            string
+	OK, Refused, ServerErrors, Down int64 // 2xx, 4xx (business refusals), 5xx, no answer (server down)
+	Mean, Max                       time.Duration
 }
 
 // KillEvent is one SIGKILL and what was in flight.
@@ -271,7 +271,8 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 			break
 		}
 		ev := KillEvent{At: time.Since(started)}
-		_ = db.QueryRow(`SELECT COALESCE(SUM(enviados),0), COALESCE(SUM(total),0) FROM campanas WHERE asunto = ?`, subject).Scan(&ev.CampaignSent, &ev.CampaignSize)
+		_ = db.QueryRow(`SELECT COUNT(*), COALESCE(SUM(e.estado = 'enviado'),0) FROM envios e JOIN campanas c ON c.id = e.campana
+			WHERE c.asunto = ?`, subject).Scan(&ev.CampaignSize, &ev.CampaignSent)
 		_ = db.QueryRow(`SELECT COUNT(*) FROM jobs WHERE estado = 'ejecutando'`).Scan(&ev.JobsRunning)
 		_ = db.QueryRow(`SELECT COUNT(*) FROM reportes WHERE estado IN ('Pendiente','Generando')`).Scan(&ev.ReportsOpen)
 		logf("SIGKILL %d a los %s (campaña %d/%d, %d trabajos en curso, %d reportes abiertos)", k, ev.At.Round(time.Second),

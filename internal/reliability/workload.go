@@ -21,7 +21,7 @@ import (
 // stats counts the outcomes of one kind of action.
 type stats struct {
 	ok, refused, e5xx, down atomic.Int64
-	nanos, max             atomic.Int64
+	nanos, max              atomic.Int64
 }
 
 // workload is the shared state of the clients.
