@@ -69,24 +69,33 @@ func TestSafeDefaultRateLimits(t *testing.T) {
 		}
 		return out
 	}
+	// PocketBase's windows are fixed and start at a client's first request (whole
+	// seconds), so a window may end inside a burst and give a few more requests: the
+	// burst is three requests longer than the limit, and none before the limit may fail.
 	cutAt := func(name string, statuses []int, at int) {
 		t.Helper()
+		limited := false
 		for i, st := range statuses {
-			if limited := st == http.StatusTooManyRequests; limited != (i+1 >= at) {
-				t.Errorf("%s: request %d answered %d; want 429 from request %d on (%v)", name, i+1, st, at, statuses)
-				return
+			if st == http.StatusTooManyRequests {
+				limited = true
+				if i+1 < at {
+					t.Errorf("%s: request %d was rate limited; the limit allows %d (%v)", name, i+1, at-1, statuses)
+				}
 			}
+		}
+		if !limited {
+			t.Errorf("%s: %d requests, none rate limited (%v)", name, len(statuses), statuses)
 		}
 	}
 	wrong := obj{"identity": "ventas@test.sgul.pe", "password": "no-es-la-clave"}
-	cutAt("sign-in", burst("sign-in", "", "POST", "/api/collections/users/auth-with-password", wrong, 4), 3)
-	cutAt("student sign-in through /api/token", burst("token", "", "POST", "/api/token/", obj{"email": "alumno1@test.sgul.pe", "password": "x"}, 3), 3)
-	cutAt("password reset mails", burst("reset", "", "POST", "/api/collections/alumnos/request-password-reset", obj{"email": "alumno1@test.sgul.pe"}, 5), 4)
-	cutAt("record creates", burst("create", "ventas", "POST", "/api/collections/leads/records", obj{}, 22), 21)
-	cutAt("record deletes", burst("delete", "ventas", "DELETE", "/api/collections/leads/records/"+tid("missing"), nil, 32), 31)
-	cutAt("pago voids", burst("void", "finanzas", "POST", "/api/pagos/"+tid("missing")+"/anular", obj{"motivo": "x"}, 22), 21)
-	cutAt("conversions", burst("convert", "ventas", "POST", "/api/matriculas/", obj{}, 22), 21)
-	cutAt("payroll", burst("payroll", "rrhh", "POST", "/api/planillas/generar", obj{}, 22), 21)
+	cutAt("sign-in", burst("sign-in", "", "POST", "/api/collections/users/auth-with-password", wrong, 6), 3)
+	cutAt("student sign-in through /api/token", burst("token", "", "POST", "/api/token/", obj{"email": "alumno1@test.sgul.pe", "password": "x"}, 6), 3)
+	cutAt("password reset mails", burst("reset", "", "POST", "/api/collections/alumnos/request-password-reset", obj{"email": "alumno1@test.sgul.pe"}, 7), 4)
+	cutAt("record creates", burst("create", "ventas", "POST", "/api/collections/leads/records", obj{}, 24), 21)
+	cutAt("record deletes", burst("delete", "ventas", "DELETE", "/api/collections/leads/records/"+tid("missing"), nil, 34), 31)
+	cutAt("pago voids", burst("void", "finanzas", "POST", "/api/pagos/"+tid("missing")+"/anular", obj{"motivo": "x"}, 24), 21)
+	cutAt("conversions", burst("convert", "ventas", "POST", "/api/matriculas/", obj{}, 24), 21)
+	cutAt("payroll", burst("payroll", "rrhh", "POST", "/api/planillas/generar", obj{}, 24), 21)
 	for _, st := range burst("superuser", "superuser", "POST", "/api/collections/leads/records", obj{}, 40) {
 		if st == http.StatusTooManyRequests {
 			t.Fatal("a superuser was rate limited")

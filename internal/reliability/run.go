@@ -221,7 +221,13 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	requestReports := func(n int) {
 		for i := range n {
 			tipo := []string{"ingresos", "balance", "gastos"}[i%3]
-			w.admin.call(ctx, "POST", "/api/collections/reportes/records", map[string]any{"tipo": tipo, "formato": "xlsx"}, nil)
+			for { // across a restart: the report is asked for until the server answers
+				r := w.admin.call(ctx, "POST", "/api/collections/reportes/records", map[string]any{"tipo": tipo, "formato": "xlsx"}, nil)
+				if r.err == nil || ctx.Err() != nil {
+					break
+				}
+				time.Sleep(200 * time.Millisecond)
+			}
 		}
 	}
 	requestReports(2)
@@ -262,7 +268,7 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 
 	for k := 1; k <= o.Kills; k++ {
 		at := started.Add(time.Duration(k) * killEvery)
-		requestAt := at.Add(-700 * time.Millisecond) // reports in flight when the process dies
+		requestAt := at.Add(-3 * time.Second) // reports queued or running when the process dies
 		if !sleepUntil(loadCtx, requestAt) {
 			break
 		}

@@ -36,6 +36,7 @@ func (s *Server) Start(ctx context.Context) error {
 	args := append([]string{"serve", "--dev=false", "--dir", s.Dir, "--http", s.Addr}, s.Args...)
 	cmd := exec.Command(s.Bin, args...)
 	cmd.Stdout, cmd.Stderr = s.Log, s.Log
+	dieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		return fmt.Errorf("start %s: %w", s.Bin, err)
 	}
