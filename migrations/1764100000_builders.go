@@ -41,7 +41,9 @@ func numRange(name string, required bool, min, max float64) *core.NumberField {
 
 func boolean(name string) *core.BoolField { return &core.BoolField{Name: name} }
 
-func date(name string, required bool) *core.DateField { return &core.DateField{Name: name, Required: required} }
+func date(name string, required bool) *core.DateField {
+	return &core.DateField{Name: name, Required: required}
+}
 
 func choice(name string, required bool, values ...string) *core.SelectField {
 	return &core.SelectField{Name: name, Required: required, MaxSelect: 1, Values: values}
@@ -51,7 +53,9 @@ func multiChoice(name string, values ...string) *core.SelectField {
 	return &core.SelectField{Name: name, MaxSelect: len(values), Values: values}
 }
 
-func email(name string, required bool) *core.EmailField { return &core.EmailField{Name: name, Required: required} }
+func email(name string, required bool) *core.EmailField {
+	return &core.EmailField{Name: name, Required: required}
+}
 
 func jsonField(name string) *core.JSONField { return &core.JSONField{Name: name, MaxSize: 1 << 20} }
 
