@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/pocketbase/pocketbase"
 	"github.com/pocketbase/pocketbase/plugins/migratecmd"
@@ -31,6 +32,7 @@ func main() {
 		AdminPassword:     os.Getenv("SGUL_ADMIN_PASSWORD"),
 		DueDay:            envInt("SGUL_DUE_DAY", 5),
 		Workers:           envInt("SGUL_WORKERS", 2),
+		JobLease:          envDuration("SGUL_JOB_LEASE", 0),
 		MailRatePerMinute: envInt("SGUL_MAIL_RATE", 120),
 		ExpoURL:           os.Getenv("SGUL_EXPO_URL"),
 		ExpoAccessToken:   os.Getenv("SGUL_EXPO_ACCESS_TOKEN"),
@@ -45,6 +47,7 @@ func main() {
 	pf := app.RootCmd.PersistentFlags()
 	pf.IntVar(&cfg.DueDay, "due-day", cfg.DueDay, "day of the month pensiones fall due, 1-28 (env SGUL_DUE_DAY)")
 	pf.IntVar(&cfg.Workers, "workers", cfg.Workers, "background job workers (env SGUL_WORKERS)")
+	pf.DurationVar(&cfg.JobLease, "job-lease", cfg.JobLease, "how long a claimed job is reserved before another worker may retry it after a crash (default 2m, env SGUL_JOB_LEASE)")
 	pf.IntVar(&cfg.MailRatePerMinute, "mail-rate", cfg.MailRatePerMinute, "mass e-mail messages per minute (env SGUL_MAIL_RATE)")
 	pf.StringVar(&cfg.ExpoURL, "expo-url", cfg.ExpoURL, "Expo Push endpoint, empty = Expo's (env SGUL_EXPO_URL)")
 	pf.StringVar(&cfg.FCMCredentials, "fcm-credentials", cfg.FCMCredentials, "FCM service account JSON file, empty = FCM off (env SGUL_FCM_CREDENTIALS)")
@@ -81,4 +84,16 @@ func envInt(name string, def int) int {
 		log.Fatalf("%s: %v", name, err)
 	}
 	return n
+}
+
+func envDuration(name string, def time.Duration) time.Duration {
+	v := strings.TrimSpace(os.Getenv(name))
+	if v == "" {
+		return def
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		log.Fatalf("%s: %v", name, err)
+	}
+	return d
 }

@@ -4,6 +4,7 @@ package hooks
 
 import (
 	"io/fs"
+	"time"
 
 	"github.com/pocketbase/pocketbase/core"
 
@@ -20,12 +21,13 @@ type Config struct {
 	// (tests start them explicitly).
 	DisableBackground bool
 
-	Workers           int    // job queue workers (0 = default 2)
-	MailRatePerMinute int    // mass e-mail rate limit (0 = default 120)
-	ExpoURL           string // Expo Push endpoint (empty = Expo's)
-	ExpoAccessToken   string // optional Expo access token
-	FCMCredentials    string // path to the FCM service account JSON (empty = FCM off)
-	FCMURL            string // FCM HTTP v1 endpoint override (tests, proxies)
+	Workers           int           // job queue workers (0 = default 2)
+	JobLease          time.Duration // job claim lease (0 = default 2m); a crashed job is retried after it
+	MailRatePerMinute int           // mass e-mail rate limit (0 = default 120)
+	ExpoURL           string        // Expo Push endpoint (empty = Expo's)
+	ExpoAccessToken   string        // optional Expo access token
+	FCMCredentials    string        // path to the FCM service account JSON (empty = FCM off)
+	FCMURL            string        // FCM HTTP v1 endpoint override (tests, proxies)
 
 	PG pgmirror.Config // PostgreSQL mirror; zero value = minimal mode
 

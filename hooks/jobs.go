@@ -10,7 +10,7 @@ import (
 
 // bindJobs creates the job queue, starts it on serve and stops it on terminate.
 func bindJobs(app core.App, cfg *Config) *jobs.Queue {
-	jc := jobs.Config{Workers: cfg.Workers}
+	jc := jobs.Config{Workers: cfg.Workers, Lease: cfg.JobLease}
 	if cfg.DisableBackground {
 		jc.Workers = -1
 		jc.DrainTimeout = time.Second

@@ -101,9 +101,8 @@ func TestServeStartsAndTerminateStopsRelay(t *testing.T) {
 		t.Fatal("relay lock not held while serving")
 	}
 	must(t, app.OnTerminate().Trigger(&core.TerminateEvent{App: app}, func(e *core.TerminateEvent) error { return nil }))
-	if lockBusy(t, conn, cfg) {
-		t.Fatal("relay lock still held after terminate")
-	}
+	// Close unlocks explicitly; the short wait only absorbs scheduling on a busy machine
+	waitFor(t, 5*time.Second, "relay lock released after terminate", func() bool { return !lockBusy(t, conn, cfg) })
 }
 
 func lockBusy(t *testing.T, conn *pgx.Conn, cfg Config) bool {

@@ -100,10 +100,15 @@ func (r *Relay) Open(ctx context.Context) error {
 	return nil
 }
 
-// Close drops the connection (and with it the relay lock).
+// Close releases the relay lock and drops the connection. The explicit
+// unlock matters: PostgreSQL frees session locks only when the backend
+// process exits, which happens some time after the client hangs up.
 func (r *Relay) Close() {
 	if r.conn != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		if !r.conn.IsClosed() {
+			_, _ = r.conn.Exec(ctx, `SELECT pg_advisory_unlock_all()`)
+		}
 		_ = r.conn.Close(ctx)
 		cancel()
 		r.conn = nil
