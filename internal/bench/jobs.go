@@ -22,6 +22,8 @@ type JobResult struct {
 	Duration time.Duration
 	PeakRSS  int64 // peak VmRSS of the server while the job ran (0 with --url)
 	Err      error
+
+	Recipients int // campaign: messages sent
 }
 
 // Report requests a report as admin (POST reportes) and waits until it is Listo,
@@ -97,6 +99,13 @@ func (x *sinkSession) Data(r io.Reader) error {
 	return nil
 }
 
+// Close stops what the scenarios left running (the SMTP sink).
+func (s *SGUL) Close() {
+	if s.sink != nil {
+		_ = s.sink.srv.Close()
+	}
+}
+
 // Campaign points SGUL's SMTP settings at an in-process sink, creates a Programada
 // campaign to the leads audience closest to size recipients, and waits until it is
 // Enviada, sampling the server's memory meanwhile.
@@ -107,7 +116,9 @@ func (s *SGUL) Campaign(ctx context.Context, pid, size int) JobResult {
 		res.Err = err
 		return res
 	}
-	defer sk.srv.Close()
+	// the sink stays up for the rest of the run: later conversions queue welcome mails
+	s.sink = sk
+	before := sk.delivered.Load()
 	err = s.C.Do(ctx, http.MethodPatch, "/api/settings", s.Superuser, map[string]any{
 		"smtp": map[string]any{"enabled": true, "host": "127.0.0.1", "port": sk.addr.Port, "tls": false},
 		"meta": map[string]any{"senderAddress": "secretaria@bench.sgul.pe", "senderName": "Secretaría"},
@@ -116,18 +127,22 @@ func (s *SGUL) Campaign(ctx context.Context, pid, size int) JobResult {
 		res.Err = fmt.Errorf("smtp settings: %w", err)
 		return res
 	}
-	// the leads audience (sede, estado) closest to size
+	// the smallest leads audience (sede, and an estado or all) of at least size
 	best, bestSede, bestEstado := -1, "", ""
 	for _, sede := range s.Sedes {
-		for _, st := range leadStates[1:] {
-			p, err := List[map[string]any](ctx, s.C, s.Superuser, "leads", url.Values{"perPage": {"1"}, "fields": {"id"},
-				"filter": {fmt.Sprintf("sede = '%s' && estado_lead = '%s' && email != ''", sede, st)}})
+		for _, st := range leadStates {
+			filter := fmt.Sprintf("sede = '%s' && email != ''", sede)
+			if st != "" {
+				filter += " && estado_lead = '" + st + "'"
+			}
+			p, err := List[map[string]any](ctx, s.C, s.Superuser, "leads", url.Values{"perPage": {"1"}, "fields": {"id"}, "filter": {filter}})
 			if err != nil {
 				res.Err = err
 				return res
 			}
-			if best < 0 || abs(p.TotalItems-size) < abs(best-size) {
-				best, bestSede, bestEstado = p.TotalItems, sede, st
+			n := p.TotalItems
+			if n >= size && (best < size || n < best) || best < size && n > best {
+				best, bestSede, bestEstado = n, sede, st
 			}
 		}
 	}
@@ -164,15 +179,12 @@ func (s *SGUL) Campaign(ctx context.Context, pid, size int) JobResult {
 	if sampler != nil {
 		res.PeakRSS = sampler.Stop()
 	}
-	res.Detail = fmt.Sprintf("%d destinatarios (leads %s), %d enviados, %d fallidos, %d recibidos por el sumidero SMTP",
-		rec.Total, bestEstado, rec.Enviados, rec.Fallidos, sk.delivered.Load())
+	if bestEstado == "" {
+		bestEstado = "de la sede"
+	}
+	res.Recipients = rec.Enviados
+	res.Detail = fmt.Sprintf("%d destinatarios (leads %s), %d enviados, %d fallidos, %d recibidos por el sumidero SMTP; %.1f s por 10.000",
+		rec.Total, bestEstado, rec.Enviados, rec.Fallidos, sk.delivered.Load()-before, res.Duration.Seconds()*10000/float64(max(rec.Enviados, 1)))
 	res.Err = err
 	return res
-}
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
 }

@@ -132,7 +132,7 @@ func (r *RunReport) Print(w io.Writer) {
 
 // AppendMarkdown appends the run to path (docs/benchmarks.md), below the earlier runs.
 func (r *RunReport) AppendMarkdown(path string) error {
-	f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0o644)
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {
 		return err
 	}

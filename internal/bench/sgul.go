@@ -34,6 +34,7 @@ type SGUL struct {
 	Medios     []string          // medios de pago without voucher
 	Matriculas []string
 
+	sink     *sink
 	cuotas   []cuotaRef
 	leads    []leadRef
 	nextCuot atomic.Int64
