@@ -10,7 +10,7 @@ LDFLAGS := -s -w
 # keep identical to the Dockerfile's build stage
 BUILD   := $(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) .
 
-.PHONY: build demo run test test-short e2e e2e-browser bench lint fuzz clean
+.PHONY: build demo run test test-short e2e e2e-browser bench bench-micro lint fuzz clean
 
 build:
 	$(BUILD)
@@ -51,7 +51,21 @@ fuzz:
 	  done; \
 	done
 
-bench:
+## bench: the load benchmark (docs/benchmarks.md). Generates the data set once
+## (sgul demo --scale $(SCALE), resumable), then drives SGUL and plain PocketBase over
+## HTTP. BENCH_FLAGS passes flags to the driver, e.g. BENCH_FLAGS="-d 10s -only leads,balance"
+## (go run ./internal/bench/cmd/bench -h lists them).
+SCALE       ?= 500
+BENCH_DATA  ?= bench-data/scale$(SCALE)
+BENCH_FLAGS ?=
+bench: build
+	$(GO) build -trimpath -o bin/plainpb ./internal/bench/plainpb
+	$(GO) build -trimpath -o bin/bench ./internal/bench/cmd/bench
+	./$(BIN) demo --dir $(BENCH_DATA) --scale $(SCALE)
+	./bin/bench -sgul ./$(BIN) -plainpb bin/plainpb -data $(BENCH_DATA) $(BENCH_FLAGS)
+
+## bench-micro: the Go micro-benchmarks (pgmirror, mailer, ...)
+bench-micro:
 	$(GO) test -trimpath -run '^$$' -bench . -benchtime 1x ./...
 
 lint:

@@ -132,6 +132,7 @@ func Execute(ctx context.Context, cfg Config, out io.Writer) error {
 		if plain, err = PreparePlain(ctx, NewClient(plainSrv.URL, max(cfg.Clients, cfg.ListC))); err != nil {
 			return err
 		}
+		plain.Matriculas = PlainMatriculasFor(p.TotalItems)
 		fmt.Fprintf(out, "PocketBase sin SGUL listo en %s con %d pagos\n", plainSrv.URL, p.TotalItems)
 	}
 

@@ -20,7 +20,12 @@ type Plain struct {
 	Token  string
 	UserID string
 	Refs   map[string]string // relation target collection -> the id of its one record
-	seq    atomic.Int64
+	// Matriculas is how many matrícula ids the rows are spread over: List asks only for
+	// ids that have rows, because PocketBase throttles a client's repeated empty filtered
+	// lists (a random delay of up to 500 ms, apis/record_crud.go) and that would measure
+	// the throttle, not the list.
+	Matriculas int
+	seq        atomic.Int64
 }
 
 // Plain account created by the setup.
@@ -60,7 +65,7 @@ func (s *SGUL) ExportPagosSchema(ctx context.Context, path string) error {
 // SetupPlain runs `plainpb setup` on dir: the superuser, a user, the relation targets
 // and pagos from schemaPath, and rows pagos rows inserted directly.
 func SetupPlain(bin, dir, schemaPath string, rows int) error {
-	out, err := exec.Command(bin, "setup", "--dev=false", "--dir", dir, "--schema", schemaPath, "--rows", fmt.Sprint(rows), "--matriculas", fmt.Sprint(PlainMatriculas),
+	out, err := exec.Command(bin, "setup", "--dev=false", "--dir", dir, "--schema", schemaPath, "--rows", fmt.Sprint(rows), "--matriculas", fmt.Sprint(PlainMatriculasFor(rows)),
 		"--superuser", PlainSuperuser, "--user", PlainUser, "--password", PlainPassword).CombinedOutput()
 	if err != nil {
 		return fmt.Errorf("plainpb setup: %w: %s", err, out)
@@ -108,11 +113,15 @@ func (p *Plain) Create(ctx context.Context, w int) error {
 // List lists the records of one matrícula like SGUL's matrícula screen (the setup spreads
 // the rows over PlainMatriculas ids).
 func (p *Plain) List(ctx context.Context, w int) error {
-	id := fmt.Sprintf("pbm%012d", rand.IntN(PlainMatriculas))
+	id := fmt.Sprintf("pbm%012d", rand.IntN(max(p.Matriculas, 1)))
 	_, err := List[map[string]any](ctx, p.C, p.Token, "pagos", url.Values{"page": {"1"}, "perPage": {"20"}, "skipTotal": {"1"},
 		"filter": {"matricula = '" + id + "'"}, "sort": {"-fecha_pago,-created"}})
 	return err
 }
+
+// PlainMatriculasFor is how many matrícula ids rows plain rows are spread over: every
+// id has rows.
+func PlainMatriculasFor(rows int) int { return max(1, min(PlainMatriculas, rows)) }
 
 // PlainMatriculas is how many matrícula ids the plain rows are spread over (as many as
 // the scale demo's matrículas).
