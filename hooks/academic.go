@@ -40,10 +40,21 @@ func bindCurricula(app core.App) {
 
 // bindNotas stores each grade's estado, checks it, and audits every change.
 func bindNotas(app core.App) {
+	// 0 is a valid grade, so the schema cannot require it; a missing or empty one (a
+	// multipart "" or a JSON null, which PocketBase would store as 0) is refused here, and
+	// an update may leave the grade out but not empty it.
+	notaRequerida := func() validation.Errors {
+		return validation.Errors{"nota": validation.NewError("sgul_nota_requerida", "Ingrese la nota (0 a 20).")}
+	}
 	app.OnRecordCreateRequest(academic.ColNotas).BindFunc(func(e *core.RecordRequestEvent) error {
-		if !bodyHas(e, "nota") { // 0 is a valid grade, so the schema cannot require it
-			return e.BadRequestError("No se pudo crear el registro.",
-				validation.Errors{"nota": validation.NewError("sgul_nota_requerida", "Ingrese la nota (0 a 20).")})
+		if !bodyHas(e, "nota") {
+			return e.BadRequestError("No se pudo crear el registro.", notaRequerida())
+		}
+		return e.Next()
+	})
+	app.OnRecordUpdateRequest(academic.ColNotas).BindFunc(func(e *core.RecordRequestEvent) error {
+		if bodyClears(e, "nota") {
+			return e.BadRequestError("No se pudo actualizar el registro.", notaRequerida())
 		}
 		return e.Next()
 	})

@@ -3,6 +3,8 @@ package hooks
 import (
 	"database/sql"
 	"errors"
+	"slices"
+	"strings"
 
 	validation "github.com/pocketbase/ozzo-validation/v4"
 	"github.com/pocketbase/pocketbase/core"
@@ -111,12 +113,48 @@ func apiError(err error, badRequest string) error {
 	}
 }
 
-// bodyHas reports whether the request body sent a non-empty value for field.
+// bodyHas reports whether the request body sent a non-empty value for field (under its
+// name or a modifier of it): not missing, null, nor a blank string. It reads the body as
+// sent, so a multipart "" or a JSON null for a number field is not taken for the 0
+// PocketBase turns it into.
 func bodyHas(e *core.RecordRequestEvent, field string) bool {
-	info, err := e.RequestInfo()
-	if err != nil {
-		return false
+	vs := bodyValues(e, field)
+	return len(vs) > 0 && !slices.ContainsFunc(vs, blank)
+}
+
+// bodyClears reports whether the request body sent field (or a modifier of it) empty:
+// null or a blank string.
+func bodyClears(e *core.RecordRequestEvent, field string) bool {
+	return slices.ContainsFunc(bodyValues(e, field), blank)
+}
+
+// bodyValues returns the values the request body sent for field under its name or a
+// modifier ("field+", "+field", "field-"). In record request hooks RequestInfo().Body
+// already holds the values coerced to the field types (a number field's "" or null reads
+// 0 there), so the body is bound again: PocketBase keeps it re-readable, and a multipart
+// form (also a batch sub-request's) stays parsed.
+func bodyValues(e *core.RecordRequestEvent, field string) []any {
+	raw := map[string]any{}
+	if err := e.BindBody(&raw); err != nil {
+		info, err := e.RequestInfo()
+		if err != nil {
+			return nil
+		}
+		raw = info.Body
 	}
-	v, ok := info.Body[field]
-	return ok && v != nil && v != ""
+	var out []any
+	for _, k := range []string{field, field + "+", "+" + field, field + "-"} {
+		if v, ok := raw[k]; ok {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func blank(v any) bool {
+	if v == nil {
+		return true
+	}
+	s, ok := v.(string)
+	return ok && strings.TrimSpace(s) == ""
 }

@@ -206,8 +206,13 @@ func handlePagoCreateRequest(e *core.RecordRequestEvent) error {
 	return err
 }
 
-// handleConvert answers POST /api/matriculas/: the conversion of a lead.
+// handleConvert answers POST /api/matriculas/: the conversion of a lead. Who may convert
+// is answered before the body is read: a guest gets 401 and staff without matriculas 403,
+// whatever they sent.
 func handleConvert(e *core.RequestEvent) error {
+	if err := access.Require(e.App, e.Auth, access.Matriculas); err != nil {
+		return err
+	}
 	var in enrollment.ConvertInput
 	if err := e.BindBody(&in); err != nil {
 		return router.NewBadRequestError("Los datos enviados no tienen un formato válido.", nil)

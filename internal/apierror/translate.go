@@ -3,6 +3,7 @@
 package apierror
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/pocketbase/pocketbase/tools/router"
@@ -72,7 +73,7 @@ var fieldMessages = map[string]string{
 	"validation_not_in_invalid":                  "Valor no permitido.",
 	"validation_too_many_values":                 "Demasiados valores seleccionados.",
 	"validation_not_enough_values":               "Seleccione más valores.",
-	"validation_invalid_mime_type":               "Tipo de archivo no permitido (PDF, JPEG o PNG).",
+	"validation_invalid_mime_type":               "Tipo de archivo no permitido.",
 	"validation_file_size_limit":                 "El archivo supera el tamaño máximo permitido.",
 	"validation_invalid_date":                    "Fecha no válida.",
 	"validation_date_invalid":                    "Fecha no válida.",
@@ -112,7 +113,10 @@ func translateData(data map[string]any) {
 					if strings.HasPrefix(code, "sgul_") {
 						continue
 					}
-					if es, ok := fieldMessages[code]; ok {
+					if code == "validation_invalid_mime_type" {
+						english, _ := t["message"].(string)
+						t["message"] = mimeMessage(english)
+					} else if es, ok := fieldMessages[code]; ok {
 						t["message"] = es
 					} else {
 						t["message"] = "Valor no válido."
@@ -123,6 +127,39 @@ func translateData(data map[string]any) {
 			translateData(t)
 		}
 	}
+}
+
+// mimeNames are the names people know file types by.
+var mimeNames = map[string]string{
+	"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WebP",
+	"image/gif": "GIF", "image/svg+xml": "SVG",
+	"application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word (DOCX)",
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet":       "Excel (XLSX)",
+}
+
+// mimeMessage says which file types the field accepts, read from PocketBase's message
+// (`"name" mime type must be one of: a, b.`; the types come from the schema, the file
+// name before them from the client), each field listing its own.
+func mimeMessage(english string) string {
+	const marker = "must be one of: "
+	i := strings.LastIndex(english, marker)
+	if i < 0 {
+		return fieldMessages["validation_invalid_mime_type"]
+	}
+	var names []string
+	for _, t := range strings.Split(strings.TrimSuffix(english[i+len(marker):], "."), ",") {
+		t = strings.TrimSpace(t)
+		if n, ok := mimeNames[t]; ok {
+			t = n
+		}
+		if t != "" && !slices.Contains(names, t) {
+			names = append(names, t)
+		}
+	}
+	if len(names) == 0 {
+		return fieldMessages["validation_invalid_mime_type"]
+	}
+	return "Tipo de archivo no permitido; se aceptan: " + strings.Join(names, ", ") + "."
 }
 
 // looksSpanish is a cheap check for messages our own handlers already wrote in Spanish.

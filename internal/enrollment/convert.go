@@ -81,11 +81,11 @@ type Conversion struct {
 // transaction: the alumno (reused when the DNI already studies here), the matrícula (its
 // hooks write the cuotas), the lead set to Convertido, and an interaction.
 func Convert(app core.App, auth *core.Record, in ConvertInput) (*Conversion, error) {
-	if err := in.Validate(); err != nil {
-		return nil, router.NewBadRequestError("Datos inválidos.", err)
-	}
 	if err := access.Require(app, auth, access.Matriculas); err != nil {
 		return nil, err
+	}
+	if err := in.Validate(); err != nil {
+		return nil, router.NewBadRequestError("Datos inválidos.", err)
 	}
 	actor := audit.ActorFromAuth(auth)
 	out := &Conversion{}
