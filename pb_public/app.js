@@ -19,6 +19,9 @@ const ROUTES = [
   ['/campanas', 'campanas', ['campanas', 'notificaciones'], 'Campañas'],
 ];
 
+// Pages opened from the auth e-mails (staff and students alike): public, no session needed.
+const PUBLIC = { '/restablecer': 'restablecer', '/verificar': 'verificar', '/confirmar-correo': 'confirmar-correo' };
+
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
 const who = document.getElementById('who');
@@ -46,8 +49,8 @@ export function navigate(path) {
   location.hash = '#' + path;
 }
 
-function renderChrome(path) {
-  const signedIn = isStaff();
+function renderChrome(path, bare = false) {
+  const signedIn = !bare && isStaff();
   nav.hidden = !signedIn;
   toggle.hidden = !signedIn;
   clear(nav);
@@ -82,6 +85,10 @@ async function route() {
   const path = (location.hash.replace(/^#/, '') || '/').split('?')[0];
   const query = new URLSearchParams(location.hash.split('?')[1] ?? '');
 
+  if (Object.hasOwn(PUBLIC, path)) {
+    renderChrome(path, true);
+    return load(PUBLIC[path], {}, query, gen);
+  }
   if (path === '/login' || !isStaff()) {
     if (path !== '/login') return navigate('/login');
     renderChrome(path);

@@ -403,3 +403,31 @@ test('admin composes a campaign and sees its audience', async () => {
   await signOut(page);
   assertNoConsoleErrors();
 });
+
+test('restablecer: the reset e-mail\'s public page, at phone size', async () => {
+  await page.setViewportSize(PHONE);
+  await page.goto(`${BASE}/#/restablecer?token=a.b.c&c=_superusers`); // only users and alumnos
+  await page.getByRole('heading', { name: 'Enlace no válido' }).waitFor();
+  await go(page, '/restablecer?token=eyJhbGciOiJIUzI1NiJ9.e30.firma-invalida&c=users');
+  await page.getByRole('heading', { name: 'Elija su nueva contraseña' }).waitFor();
+  assert.ok(!(await page.locator('#nav').isVisible()), 'no staff menu on a public page');
+  const save = page.getByRole('button', { name: 'Guardar contraseña' });
+  await page.getByLabel('Nueva contraseña', { exact: true }).fill('corta');
+  await save.click();
+  await page.locator('[data-field="password"] .field-error', { hasText: 'al menos 8' }).waitFor();
+  await page.getByLabel('Nueva contraseña', { exact: true }).fill('ClaveNueva2026');
+  await page.getByLabel('Repita la contraseña').fill('ClaveNueva2027');
+  await save.click();
+  await page.locator('[data-field="passwordConfirm"] .field-error', { hasText: 'no coinciden' }).waitFor();
+  await shot(page, '17-restablecer-telefono', { fullPage: false });
+  await page.getByLabel('Repita la contraseña').fill('ClaveNueva2026');
+  await expectingHttpError(400, async () => { // the token is refused: the page offers a new link
+    await save.click();
+    await page.getByRole('heading', { name: 'Enlace vencido' }).waitFor();
+  });
+  assert.ok(await page.getByRole('button', { name: 'Enviarme un nuevo enlace' }).isVisible());
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= PHONE.width, `no horizontal scroll (page is ${width}px wide)`);
+  await page.setViewportSize(DESKTOP);
+  assertNoConsoleErrors();
+});
