@@ -310,7 +310,7 @@ func TestConvertResetMailIsSent(t *testing.T) {
 	if alumno.ValidatePassword("71234567") {
 		t.Fatal("the new alumno's password is its DNI")
 	}
-	if !strings.Contains(msgs[0].HTML, "confirm-password-reset/") {
+	if !strings.Contains(msgs[0].HTML, "/#/restablecer?token=") {
 		t.Errorf("the mail carries no reset link:\n%s", msgs[0].HTML)
 	}
 	sgultest.CheckMoneyInvariants(t, app)

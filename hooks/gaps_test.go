@@ -162,6 +162,11 @@ func TestGapsEmptyGradeIsRefused(t *testing.T) {
 		acRefused(emCase{Name: "batch create with nota null", URL: "/api/batch", Actor: "admin", Body: batch(nil), Status: 400,
 			Content: []string{"sgul_nota_requerida"}}),
 		acRefused(emCase{Name: "batch create with nota \"\"", URL: "/api/batch", Actor: "admin", Body: batch(""), Status: 400}),
+		// the type guard covers batch sub-requests too ("abc" would otherwise become 0)
+		acRefused(emCase{Name: "batch create with nota \"abc\"", URL: "/api/batch", Actor: "admin", Body: batch("abc"), Status: 400,
+			Content: []string{"sgul_tipo", `"requests"`, "Ingrese un número."}}),
+		acRefused(emCase{Name: "batch create with nota true", URL: "/api/batch", Actor: "admin", Body: batch(true), Status: 400,
+			Content: []string{"sgul_tipo"}}),
 	)
 	// updates: an explicit empty nota is refused, the old grade stays
 	for _, actor := range []string{"admin", "docente"} {

@@ -30,14 +30,18 @@ var dateLayouts = []string{"2006-01-02 15:04:05.000Z", "2006-01-02 15:04:05Z", "
 // 1900-2100. Every refusal is a 400 with a Spanish message per field.
 //
 // It is a router middleware, not a record request hook: by the time those run,
-// PocketBase has already coerced the body. (Batch sub-requests are not routed through
-// it; the batch API is bounded by its own settings.)
+// PocketBase has already coerced the body. Batch sub-requests are not routed, so the
+// batch request is checked here as a whole: one bad sub-request refuses the batch
+// (which PocketBase runs as one transaction anyway).
 func bindInputGuards(app core.App) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		se.Router.Bind(&hook.Handler[*core.RequestEvent]{
 			Id:       "sgulInputTypes",
 			Priority: -900, // after the body limit, before the record handlers
 			Func: func(e *core.RequestEvent) error {
+				if e.Request.Method == http.MethodPost && e.Request.URL.Path == "/api/batch" {
+					return checkBatchTypes(e)
+				}
 				c := recordWriteCollection(e)
 				if c == nil {
 					return e.Next()
@@ -55,6 +59,56 @@ func bindInputGuards(app core.App) {
 		})
 		return se.Next()
 	})
+}
+
+// checkBatchTypes applies checkBodyTypes to each record create/update of a batch
+// request; the errors are keyed like PocketBase's own batch errors (requests.N.field).
+func checkBatchTypes(e *core.RequestEvent) error {
+	info, err := e.RequestInfo()
+	if err != nil {
+		return e.Next()
+	}
+	reqs, _ := info.Body["requests"].([]any)
+	all := validation.Errors{}
+	for i, raw := range reqs {
+		r, _ := raw.(map[string]any)
+		method, _ := r["method"].(string)
+		target, _ := r["url"].(string)
+		body, _ := r["body"].(map[string]any)
+		switch strings.ToUpper(method) {
+		case http.MethodPost, http.MethodPatch, http.MethodPut:
+		default:
+			continue
+		}
+		c := batchCollection(e.App, target)
+		if c == nil || body == nil {
+			continue
+		}
+		if errs := checkBodyTypes(c, body, false); len(errs) > 0 {
+			all[strconv.Itoa(i)] = errs
+		}
+	}
+	if len(all) > 0 {
+		return router.NewBadRequestError("Los datos enviados no son válidos.", validation.Errors{"requests": all})
+	}
+	return e.Next()
+}
+
+// batchCollection is the collection of a batch sub-request URL such as
+// /api/collections/pagos/records or /api/collections/pagos/records/ID?expand=x.
+func batchCollection(app core.App, target string) *core.Collection {
+	if i := strings.IndexAny(target, "?#"); i >= 0 {
+		target = target[:i]
+	}
+	parts := strings.Split(strings.Trim(target, "/"), "/")
+	if len(parts) < 4 || len(parts) > 5 || parts[0] != "api" || parts[1] != "collections" || parts[3] != "records" {
+		return nil
+	}
+	c, err := app.FindCachedCollectionByNameOrId(parts[2])
+	if err != nil {
+		return nil
+	}
+	return c
 }
 
 // recordWriteCollection returns the collection of a record create or update request.

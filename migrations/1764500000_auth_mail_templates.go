@@ -93,6 +93,9 @@ func authMailTemplates(c, nameField, account, resetReason, signIn string) (verif
 	return
 }
 
+// alumnoWelcomeLinkSeconds is how long a student's reset (welcome) link works: 72 hours.
+const alumnoWelcomeLinkSeconds = 72 * 60 * 60
+
 func init() {
 	m.Register(func(app core.App) error {
 		for _, a := range authMailCollections {
@@ -102,6 +105,11 @@ func init() {
 			}
 			col.VerificationTemplate, col.ResetPasswordTemplate, col.ConfirmEmailChangeTemplate,
 				col.OTP.EmailTemplate, col.AuthAlert.EmailTemplate = authMailTemplates(a.name, a.nameField, a.account, a.resetReason, a.signIn)
+			if a.name == "alumnos" {
+				// the reset mail is also the new student's welcome: its link must outlive
+				// PocketBase's 30 minutes (the student may read it the next day)
+				col.PasswordResetToken.Duration = alumnoWelcomeLinkSeconds
+			}
 			if err := app.Save(col); err != nil {
 				return err
 			}
@@ -119,6 +127,7 @@ func init() {
 			col.ConfirmEmailChangeTemplate = defaults.ConfirmEmailChangeTemplate
 			col.OTP.EmailTemplate = defaults.OTP.EmailTemplate
 			col.AuthAlert.EmailTemplate = defaults.AuthAlert.EmailTemplate
+			col.PasswordResetToken.Duration = defaults.PasswordResetToken.Duration
 			if err := app.Save(col); err != nil {
 				return err
 			}

@@ -33,6 +33,20 @@ func TestAuthMailTemplatesRoundTrip(t *testing.T) {
 	defaults := []core.EmailTemplate{d.VerificationTemplate, d.ResetPasswordTemplate, d.ConfirmEmailChangeTemplate,
 		d.OTP.EmailTemplate, d.AuthAlert.EmailTemplate}
 
+	resetDuration := func(name string) int64 {
+		c, err := app.FindCollectionByNameOrId(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c.PasswordResetToken.Duration
+	}
+	if got := resetDuration("alumnos"); got != 72*3600 {
+		t.Errorf("alumnos reset (welcome) link lasts %d s, want 72 h", got)
+	}
+	if got := resetDuration("users"); got != d.PasswordResetToken.Duration {
+		t.Errorf("staff reset link lasts %d s, want PocketBase's %d", got, d.PasswordResetToken.Duration)
+	}
+
 	after := map[string][]core.EmailTemplate{}
 	for _, c := range []string{"users", "alumnos"} {
 		after[c] = templates(c)
@@ -70,6 +84,9 @@ func TestAuthMailTemplatesRoundTrip(t *testing.T) {
 		if got := templates(c); !slices.Equal(got, defaults) {
 			t.Errorf("%s after down = %+v, want PocketBase's defaults", c, got)
 		}
+	}
+	if got := resetDuration("alumnos"); got != d.PasswordResetToken.Duration {
+		t.Errorf("alumnos reset link after down lasts %d s", got)
 	}
 	if _, err := runner.Up(); err != nil {
 		t.Fatal(err)
