@@ -9,8 +9,7 @@ import (
 )
 
 // bindAcademic wires programs, curricula, grades, attendance and the student's view
-// (summaries, account statement, payment vouchers). The KPI dashboard is wired here
-// too until Bind gets its own bindDashboard call.
+// (summaries, account statement, payment vouchers).
 func bindAcademic(app core.App, cfg *Config) {
 	bindCurricula(app)
 	bindNotas(app)
@@ -19,7 +18,6 @@ func bindAcademic(app core.App, cfg *Config) {
 	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
 		bindAcademicRoutes(se)
 		bindVoucherRoutes(se)
-		bindDashboardRoutes(se)
 		return se.Next()
 	})
 }

@@ -52,6 +52,7 @@ func Bind(app core.App, cfg *Config) error {
 	bindEnrollment(app, cfg, q)
 	bindFinance(app, cfg)
 	bindAcademic(app, cfg)
+	bindDashboard(app)
 	bindPayroll(app, cfg)
 	bindAPIDocs(app)
 	bindAuditTrail(app)

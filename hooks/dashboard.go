@@ -2,7 +2,6 @@ package hooks
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/pocketbase/pocketbase/apis"
 	"github.com/pocketbase/pocketbase/core"
@@ -11,9 +10,18 @@ import (
 	"sgul/internal/dashboard"
 )
 
-// bindDashboardRoutes registers GET /api/dashboard?sede_id= (permission dashboard): the
-// KPIs of one of the caller's sedes, or of all of them without sede_id.
-func bindDashboardRoutes(se *core.ServeEvent) {
+// bindDashboard registers GET /api/dashboard?sede_id= (permission dashboard): the
+// KPIs of one of the caller's sedes, or of all of them without sede_id. Computed
+// dashboards are cached until a write to the data they summarise (dashboard.Cache).
+func bindDashboard(app core.App) {
+	cache := dashboard.NewCache(app)
+	app.OnServe().BindFunc(func(se *core.ServeEvent) error {
+		bindDashboardRoutes(se, cache)
+		return se.Next()
+	})
+}
+
+func bindDashboardRoutes(se *core.ServeEvent, cache *dashboard.Cache) {
 	se.Router.GET("/api/dashboard", func(e *core.RequestEvent) error {
 		if err := access.Require(e.App, e.Auth, access.Dashboard); err != nil {
 			return err
@@ -25,7 +33,7 @@ func bindDashboardRoutes(se *core.ServeEvent) {
 			}
 			sedes = []string{id}
 		}
-		d, err := dashboard.Compute(e.App, sedes, time.Now())
+		d, err := cache.Get(sedes)
 		if err != nil {
 			return e.InternalServerError("No se pudo calcular el tablero.", err)
 		}
