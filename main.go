@@ -64,6 +64,7 @@ func main() {
 
 	migratecmd.MustRegister(app, app.RootCmd, migratecmd.Config{Automigrate: false})
 
+	hooks.BindPprof(app, os.Getenv("SGUL_PPROF_ADDR")) // loopback only; see docs/benchmarks.md
 	if err := hooks.Bind(app, &cfg); err != nil {
 		log.Fatal(err)
 	}

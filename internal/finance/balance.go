@@ -57,8 +57,10 @@ type Balance struct {
 var _ json.Marshaler = Amount(0)
 
 // ComputeBalance sums the ledger of the given sedes between desde and hasta (inclusive
-// YYYY-MM-DD Lima dates). Whole months come from saldos_mensuales; the partial months at
-// the edges of the period are summed from the ledger rows (indexed by sede, fecha).
+// YYYY-MM-DD Lima dates). Whole months come from saldos_mensuales (kept in the same
+// transaction as every ledger write); the partial months at the edges of the period
+// from the ledger rows (indexed by sede, fecha), directly or as total minus the days
+// left out, whichever reads fewer days.
 func ComputeBalance(app core.App, sedeIDs []string, desde, hasta string) (*Balance, error) {
 	from, err := time.Parse("2006-01-02", desde)
 	if err != nil {
@@ -86,16 +88,11 @@ func ComputeBalance(app core.App, sedeIDs []string, desde, hasta string) (*Balan
 		ids[i] = s
 	}
 
-	var months []string
-	for m := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(to); m = m.AddDate(0, 1, 0) {
-		mes := m.Format("2006-01")
-		months = append(months, mes)
-		monthEnd := m.AddDate(0, 1, -1)
-		whole := !from.After(m) && !to.Before(monthEnd)
-		if whole {
-			continue // from the totals table below
-		}
-		lo, hi := maxDate(from, m), minDate(to, monthEnd)
+	// A partial month is summed from the ledger rows of the days asked for, or, when
+	// fewer days are left out than asked for, as the month's total minus the rows of the
+	// days left out: the usual "this year to today" reads no rows at all (nothing is
+	// dated after today), instead of every row of the month so far.
+	sumRows := func(mes string, lo, hi time.Time, sign money.Cents) error {
 		for _, coll := range []string{Ingresos, Gastos} {
 			var rows []struct {
 				Sede  string `db:"sede"`
@@ -107,14 +104,45 @@ func ComputeBalance(app core.App, sedeIDs []string, desde, hasta string) (*Balan
 				AndWhere(dbx.NewExp("fecha >= {:lo} AND fecha < {:hi}", dbx.Params{"lo": lo.Format("2006-01-02"), "hi": hi.AddDate(0, 0, 1).Format("2006-01-02")})).
 				GroupBy("sede").All(&rows)
 			if err != nil {
-				return nil, fmt.Errorf("balance %s: %w", coll, err)
+				return fmt.Errorf("balance %s: %w", coll, err)
 			}
 			for _, r := range rows {
 				if coll == Ingresos {
-					add(r.Sede, mes, money.Cents(r.Total), 0)
+					add(r.Sede, mes, sign*money.Cents(r.Total), 0)
 				} else {
-					add(r.Sede, mes, 0, money.Cents(r.Total))
+					add(r.Sede, mes, 0, sign*money.Cents(r.Total))
 				}
+			}
+		}
+		return nil
+	}
+	var months []string
+	fromTotals := map[string]bool{} // months whose total is added below
+	for m := time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC); !m.After(to); m = m.AddDate(0, 1, 0) {
+		mes := m.Format("2006-01")
+		months = append(months, mes)
+		monthEnd := m.AddDate(0, 1, -1)
+		if !from.After(m) && !to.Before(monthEnd) {
+			fromTotals[mes] = true // a whole month
+			continue
+		}
+		lo, hi := maxDate(from, m), minDate(to, monthEnd)
+		asked := int(hi.Sub(lo).Hours()/24) + 1
+		if monthEnd.Day()-asked >= asked {
+			if err := sumRows(mes, lo, hi, 1); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		fromTotals[mes] = true
+		if lo.After(m) {
+			if err := sumRows(mes, m, lo.AddDate(0, 0, -1), -1); err != nil {
+				return nil, err
+			}
+		}
+		if hi.Before(monthEnd) {
+			if err := sumRows(mes, hi.AddDate(0, 0, 1), monthEnd, -1); err != nil {
+				return nil, err
 			}
 		}
 	}
@@ -135,11 +163,11 @@ func ComputeBalance(app core.App, sedeIDs []string, desde, hasta string) (*Balan
 		return nil, fmt.Errorf("balance totals: %w", err)
 	}
 	for _, t := range totals {
-		m := time.Date(t.Anio, time.Month(t.Mes), 1, 0, 0, 0, 0, time.UTC)
-		if from.After(m) || to.Before(m.AddDate(0, 1, -1)) {
-			continue // partial month: already summed from the rows
+		mes := time.Date(t.Anio, time.Month(t.Mes), 1, 0, 0, 0, 0, time.UTC).Format("2006-01")
+		if !fromTotals[mes] {
+			continue // partial month summed from its rows
 		}
-		add(t.Sede, m.Format("2006-01"), money.Cents(t.Ing), money.Cents(t.Gas))
+		add(t.Sede, mes, money.Cents(t.Ing), money.Cents(t.Gas))
 	}
 
 	var names []struct {
