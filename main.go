@@ -25,7 +25,10 @@ import (
 var publicFiles embed.FS
 
 func main() {
-	app := pocketbase.New()
+	app := pocketbase.NewWithConfig(pocketbase.Config{
+		DBConnect:        hooks.DBConnect(envInt("SGUL_DB_CACHE_KB", hooks.DefaultDBCacheKB)),
+		DataMaxIdleConns: envInt("SGUL_DB_IDLE_CONNS", hooks.DefaultDataMaxIdleConns),
+	})
 
 	cfg := hooks.Config{
 		AdminEmail:        os.Getenv("SGUL_ADMIN_EMAIL"),
