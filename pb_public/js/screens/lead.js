@@ -116,7 +116,10 @@ function interactionForm(leadId) {
 
 async function findMatricula(lead, box) {
   try {
-    const { items: [m] } = await pb.collection('matriculas').getList(1, 1, { filter: `alumno.lead = ${q(lead.id)}`, sort: '-created', expand: 'programa' });
+    // the alumno by its unique lead index, then his matrículas (filtering matrículas by
+    // alumno.lead would read every matrícula: hooks/queryplan_test.go)
+    const { items: [a] } = await pb.collection('alumnos').getList(1, 1, { filter: `lead = ${q(lead.id)}`, expand: 'matriculas_via_alumno.programa', skipTotal: true });
+    const m = (a?.expand?.matriculas_via_alumno ?? []).sort((x, y) => (x.created < y.created ? 1 : -1))[0];
     if (!m) return clear(box);
     clear(box, notice(h('span', {}, 'Lead convertido: ', h('a', { href: `#/matriculas/${m.id}` }, `matrícula en ${m.expand?.programa?.nombre ?? 'el programa'}`), '.')));
   } catch {

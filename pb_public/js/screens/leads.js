@@ -1,6 +1,6 @@
 // Leads: search, filters (state, channel, advisor, sede), live list, create.
 import { pb, can, me, mySedes, q, live, dateOf, apiError } from '../api.js';
-import { h, clear, field, select, input, form, showErrors, busy, table, pager, badge, dialog, values, debounce, toast, notice, filters } from '../ui.js';
+import { h, clear, field, select, input, form, showErrors, busy, table, badge, dialog, values, debounce, toast, notice, filters } from '../ui.js';
 import * as cat from '../catalog.js';
 
 export const ESTADOS = ['Pendiente', 'Atendido', 'No Atendido', 'Convertido'];
@@ -10,6 +10,8 @@ export async function render(root, ctx) {
   const [medios, asesores, programas] = await Promise.all([cat.mediosContacto(), cat.staff(), cat.programas()]);
   const sedes = mySedes();
   const state = { page: 1 };
+  const byId = (rows) => new Map(rows.map((r) => [r.id, r]));
+  const names = { medios: byId(medios), asesores: byId(asesores), programas: byId(programas), sedes: byId(sedes) };
 
   const search = input('q', { type: 'search', placeholder: 'Nombre, correo o teléfono', 'aria-label': 'Buscar' });
   const fEstado = select('estado', ESTADOS, { placeholder: 'Todos' });
@@ -27,25 +29,27 @@ export async function render(root, ctx) {
     if (fAsesor.value) conds.push(`asesor = ${q(fAsesor.value)}`);
     if (fSede.value) conds.push(`sede = ${q(fSede.value)}`);
     try {
+      // No total count and no expands: counting every match of a search is what made this
+      // list slow at scale (docs/benchmarks.md); the names come from the catalogues loaded above.
       const res = await pb.collection('leads').getList(state.page, PER_PAGE, {
-        filter: conds.join(' && '), sort: '-fecha_ingreso,-created', expand: 'asesor,medio_contacto,sede,intereses',
+        filter: conds.join(' && '), sort: '-fecha_ingreso,-created', skipTotal: true,
       });
       if (!ctx.alive()) return;
-      if (res.totalPages && state.page > res.totalPages) {
-        state.page = res.totalPages;
+      if (!res.items.length && state.page > 1) {
+        state.page -= 1;
         return reload();
       }
       clear(list, table([
         { label: 'Nombre', render: (r) => h('a', { href: `#/leads/${r.id}` }, r.nombre_completo) },
         { label: 'Estado', render: (r) => badge(r.estado_lead) },
         { label: 'Teléfono', render: (r) => r.telefono || '—' },
-        { phone: false, label: 'Canal', render: (r) => r.expand?.medio_contacto?.nombre ?? '' },
-        { phone: false, label: 'Asesor', render: (r) => r.expand?.asesor?.nombre ?? '' },
-        { label: 'Interés', render: (r) => (r.expand?.intereses ?? []).map((p) => p.nombre).join(', ') },
-        { phone: false, label: 'Sede', render: (r) => r.expand?.sede?.nombre ?? '' },
+        { phone: false, label: 'Canal', render: (r) => names.medios.get(r.medio_contacto)?.nombre ?? '' },
+        { phone: false, label: 'Asesor', render: (r) => names.asesores.get(r.asesor)?.nombre ?? '' },
+        { label: 'Interés', render: (r) => (r.intereses ?? []).map((id) => names.programas.get(id)?.nombre ?? '').filter(Boolean).join(', ') },
+        { phone: false, label: 'Sede', render: (r) => names.sedes.get(r.sede)?.nombre ?? '' },
         { phone: false, label: 'Ingreso', render: (r) => dateOf(r.fecha_ingreso || r.created) },
       ], res.items, { onRowClick: (r) => ctx.navigate(`/leads/${r.id}`), empty: 'No hay leads con estos filtros.' }),
-      pager(res, (p) => { state.page = p; reload(); }));
+      pagerNoTotal(state.page, res.items.length === PER_PAGE, (p) => { state.page = p; reload(); }));
     } catch (err) {
       clear(list, notice(apiError(err).message, 'error'));
     }
@@ -64,6 +68,15 @@ export async function render(root, ctx) {
     list);
   await reload();
   live(ctx, 'leads', reload);
+}
+
+// pagerNoTotal pages a list fetched with skipTotal: a full page may have a next one.
+function pagerNoTotal(page, full, go) {
+  return h('div', { class: 'pager' },
+    h('span', { class: 'muted small' }, `página ${page}`),
+    h('span', {},
+      h('button', { type: 'button', class: 'small', disabled: page <= 1, onclick: () => go(page - 1) }, '‹ Anterior'), ' ',
+      h('button', { type: 'button', class: 'small', disabled: !full, onclick: () => go(page + 1) }, 'Siguiente ›')));
 }
 
 function openCreate(ctx, { medios, asesores, programas, sedes }) {
