@@ -198,7 +198,7 @@ func Execute(ctx context.Context, cfg Config, out io.Writer) error {
 		{"leads", "lead list (search + filters; skipTotal, no expand)", cfg.ListC, sg.LeadList, "p99 ≤ 50 ms", p99Under(50 * time.Millisecond), 0},
 		{"leadspaced", fmt.Sprintf("lead list, %d staff each searching every %s", cfg.ListC, cfg.ListPace), cfg.ListC, sg.LeadList, "p99 ≤ 50 ms", p99Under(50 * time.Millisecond), cfg.ListPace},
 		{"leadsexpand", "lead list, skipTotal + 4 expands", cfg.ListC, sg.LeadListExpand, "", nil, 0},
-		{"leadstotal", "lead list as the portal sends it (total + 4 expands)", cfg.ListC, sg.LeadListTotal, "", nil, 0},
+		{"leadstotal", "lead list with total count + 4 expands (the portal's request until 2026-11-26)", cfg.ListC, sg.LeadListTotal, "", nil, 0},
 		{"balance", "balance per sede", C, sg.Balance, "p99 ≤ 20 ms", p99Under(20 * time.Millisecond), 0},
 		{"dashboard", "dashboard", C, sg.Dashboard, "p99 ≤ 100 ms", p99Under(100 * time.Millisecond), 0},
 		{"estado", "estado de cuenta", C, sg.EstadoCuenta, "", nil, 0},

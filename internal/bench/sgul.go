@@ -162,7 +162,8 @@ func (s *SGUL) LeadListExpand(ctx context.Context, w int) error {
 	return s.leadList(ctx, url.Values{"skipTotal": {"1"}, "expand": {"asesor,medio_contacto,sede,intereses"}})
 }
 
-// LeadListTotal is the request the portal sends today: expands and the total count.
+// LeadListTotal is the request the portal sent until 2026-11-26: expands and the total
+// count (it now sends LeadList's request: skipTotal, names from its catalogues).
 func (s *SGUL) LeadListTotal(ctx context.Context, w int) error {
 	return s.leadList(ctx, url.Values{"expand": {"asesor,medio_contacto,sede,intereses"}})
 }
