@@ -17,6 +17,9 @@ const ROUTES = [
   ['/academico', 'academico', ['notas', 'asistencias'], 'Notas y asistencias'],
   ['/reportes', 'reportes', ['reportes'], 'Reportes'],
   ['/campanas', 'campanas', ['campanas', 'notificaciones'], 'Campañas'],
+  ['/empleados', 'empleados', ['empleados', 'nuevo_empleado'], 'Empleados'],
+  ['/planillas', 'planillas', ['planillas'], 'Planillas'],
+  ['/documentos', 'documentos', ['documentacion'], 'Documentos'],
 ];
 
 // Pages opened from the auth e-mails (staff and students alike): public, no session needed.

@@ -135,22 +135,33 @@ export function uuid() {
 /** Escapes a value for a PocketBase filter string literal. */
 export const q = (v) => JSON.stringify(String(v ?? ''));
 
-/** Subscribes to a collection while the screen lives; cb is debounced. */
-export function live(ctx, collection, cb, { wait = 250, topic = '*', options } = {}) {
+/**
+ * Subscribes to a collection's events (every one, not debounced) until the returned stop()
+ * is called. options go to the SDK (e.g. {filter} so the server sends only matching records).
+ */
+export function subscribe(collection, cb, { topic = '*', options } = {}) {
   let unsub = null;
   let dead = false;
-  let timer = null;
-  const fire = (e) => {
-    if (dead) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => !dead && cb(e), wait);
-  };
-  pb.collection(collection).subscribe(topic, fire, options)
+  pb.collection(collection).subscribe(topic, (e) => !dead && cb(e), options)
     .then((u) => (dead ? u().catch(() => {}) : (unsub = u)))
     .catch(() => {}); // realtime is a convenience: lists still work without it
+  return () => {
+    dead = true;
+    if (unsub) unsub().catch(() => {});
+  };
+}
+
+/** Subscribes to a collection while the screen lives; cb is debounced. */
+export function live(ctx, collection, cb, { wait = 250, topic = '*', options } = {}) {
+  let dead = false;
+  let timer = null;
+  const stop = subscribe(collection, (e) => {
+    clearTimeout(timer);
+    timer = setTimeout(() => !dead && cb(e), wait);
+  }, { topic, options });
   ctx.cleanup(() => {
     dead = true;
     clearTimeout(timer);
-    if (unsub) unsub().catch(() => {});
+    stop();
   });
 }

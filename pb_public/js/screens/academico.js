@@ -1,6 +1,7 @@
 // Notas y asistencias for teachers: grade a class (notas, saved in one batch) and take a
 // group attendance (POST /api/asistencias/grupal). A docente sees only the programs he teaches.
-import { pb, can, me, mySedes, q, todayLima, apiError, isMissing, UNAVAILABLE } from '../api.js';
+// The grade list is live: grades saved elsewhere for the class shown update their rows in place.
+import { pb, can, me, mySedes, q, todayLima, apiError, isMissing, UNAVAILABLE, subscribe } from '../api.js';
 import { h, clear, field, select, input, form, showErrors, busy, badge, notice, table, toast, dialog } from '../ui.js';
 
 const TIPOS_NOTA = ['Práctica', 'Teórica', 'Final', 'Recuperación'];
@@ -15,6 +16,12 @@ export async function render(root, ctx) {
   const tabs = h('div', { class: 'tabs', role: 'tablist' });
   const body = h('div');
   const st = { tab: can('notas') ? 'notas' : 'asistencias', alumnos: [], malla: [] };
+  // realtime subscriptions of the view shown (class and tab): stopped when it is replaced
+  // and when the screen is left
+  const viewStops = [];
+  const endView = () => viewStops.splice(0).forEach((stop) => stop());
+  const own = (stop) => (ctx.alive() ? viewStops.push(stop) : stop());
+  ctx.cleanup(endView);
 
   const loadPrograma = async () => {
     clear(body, h('p', { class: 'muted' }, 'Cargando…'));
@@ -31,10 +38,11 @@ export async function render(root, ctx) {
     show();
   };
   const show = () => {
+    endView();
     clear(tabs, [['notas', 'Notas'], ['asistencias', 'Asistencia']].filter(([k]) => can(k)).map(([k, label]) =>
       h('button', { type: 'button', role: 'tab', class: st.tab === k ? 'active' : '', 'aria-selected': String(st.tab === k), onclick: () => { st.tab = k; show(); } }, label)));
     if (!st.alumnos.length) return clear(body, notice('El programa no tiene alumnos con matrícula activa.', 'warn'));
-    return st.tab === 'notas' ? notasView(body, progSel.value, mallaSel.value, st.alumnos) : asistenciaView(body, progSel.value, mallaSel.value, st.alumnos);
+    return st.tab === 'notas' ? notasView(body, progSel.value, mallaSel.value, st.alumnos, own) : asistenciaView(body, progSel.value, mallaSel.value, st.alumnos);
   };
   progSel.addEventListener('change', loadPrograma);
   mallaSel.addEventListener('change', show);
@@ -70,26 +78,71 @@ function rowErrors(f, rowsByIndex, err, byIndex, other = {}) {
   for (const [slot, msg] of placed) slot.textContent = msg; // after showErrors cleared the old ones
 }
 
-async function notasView(body, programa, malla, alumnos) {
+const estadoNota = (n) => (n ? badge(n.estado || '—') : h('span', { class: 'muted small' }, 'sin nota'));
+
+async function notasView(body, programa, malla, alumnos, own) {
   if (!malla) return clear(body, notice('El programa no tiene cursos en su malla curricular.', 'warn'));
   const tipo = select('tipo', TIPOS_NOTA, { value: 'Práctica' });
   const holder = h('div');
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Guardar notas');
   const f = form({ 'aria-label': 'Notas de la clase', class: 'card', style: 'display:block' },
-    h('div', { class: 'toolbar' }, field('Tipo de nota', tipo)), holder, h('div', { class: 'actions', style: 'margin-top:.8rem' }, submit));
+    h('div', { class: 'toolbar' }, field('Tipo de nota', tipo), h('span', { class: 'live', style: 'margin-bottom:.6rem' }, 'en vivo')),
+    holder, h('div', { class: 'actions', style: 'margin-top:.8rem' }, submit));
+  const row = new Map(alumnos.map((a, i) => [a.id, i])); // matrícula -> row index
   let existing = {};
   let inputs = [];
+  let estados = [];
+  let notes = [];
+  let loading = 0;
+  let stale = false;
   const load = async () => {
-    const notas = await pb.collection('notas').getFullList({ filter: `malla = ${q(malla)} && tipo = ${q(tipo.value)}` });
-    existing = Object.fromEntries(notas.map((n) => [n.matricula, n]));
-    inputs = alumnos.map((a) => input('nota', { type: 'number', min: 0, max: 20, step: '0.01', inputmode: 'decimal', value: existing[a.id]?.nota ?? '', 'aria-label': `Nota de ${a.nombre}`, style: 'max-width:7rem' }));
-    clear(holder, table([
-      { label: 'Alumno', render: (a) => [a.nombre, h('div', { class: 'small muted' }, `DNI ${a.dni}`)] },
-      { label: 'Nota (0-20)', render: (a) => [inputs[alumnos.indexOf(a)], h('div', { class: 'row-error field-error' })] },
-      { label: 'Estado', render: (a) => (existing[a.id] ? badge(existing[a.id].estado || '—') : h('span', { class: 'muted small' }, 'sin nota')) },
-      { label: '', render: (a) => h('button', { type: 'button', class: 'small', onclick: () => resumen(a) }, 'Resumen') },
-    ], alumnos));
+    loading++;
+    try {
+      const notas = await pb.collection('notas').getFullList({ filter: `malla = ${q(malla)} && tipo = ${q(tipo.value)}` });
+      existing = Object.fromEntries(notas.map((n) => [n.matricula, n]));
+      inputs = alumnos.map((a) => input('nota', { type: 'number', min: 0, max: 20, step: '0.01', inputmode: 'decimal', value: existing[a.id]?.nota ?? '', 'aria-label': `Nota de ${a.nombre}`, style: 'max-width:7rem' }));
+      estados = alumnos.map((a) => h('span', { dataset: { part: 'estado-nota' } }, estadoNota(existing[a.id])));
+      notes = alumnos.map(() => h('div', { class: 'small muted', dataset: { part: 'nota-remota' } }));
+      clear(holder, table([
+        { label: 'Alumno', render: (a) => [a.nombre, h('div', { class: 'small muted' }, `DNI ${a.dni}`)] },
+        { label: 'Nota (0-20)', render: (a) => h('div', {}, inputs[row.get(a.id)], h('div', { class: 'row-error field-error' }), notes[row.get(a.id)]) },
+        { label: 'Estado', render: (a) => estados[row.get(a.id)] },
+        { label: '', render: (a) => h('button', { type: 'button', class: 'small', onclick: () => resumen(a) }, 'Resumen') },
+      ], alumnos));
+    } finally {
+      loading--;
+    }
+    if (stale && !loading) {
+      stale = false;
+      await load(); // a grade changed while the list was being read
+    }
   };
+  // A grade of this class saved elsewhere (another teacher, another tab, the app) updates
+  // its row in place: the estado always, the number only when it was not being edited here.
+  const onNota = (e) => {
+    const r = e.record;
+    if (!r || r.malla !== malla) return;
+    if (loading) return void (stale = true);
+    const i = row.get(r.matricula);
+    if (r.tipo !== tipo.value || i == null || !inputs[i]) return;
+    const before = existing[r.matricula];
+    const untouched = inputs[i].value.trim() === (before ? String(before.nota) : '');
+    if (e.action === 'delete') {
+      if (before?.id !== r.id) return;
+      delete existing[r.matricula];
+    } else existing[r.matricula] = r;
+    if (untouched) inputs[i].value = e.action === 'delete' ? '' : String(r.nota);
+    notes[i].textContent = untouched ? ''
+      : `${e.action === 'delete' ? 'La nota se eliminó' : `Se guardó ${r.nota}`} en otro lugar; al guardar queda la que usted escribió.`;
+    clear(estados[i], estadoNota(existing[r.matricula]));
+    const tr = inputs[i].closest('tr');
+    if (tr) {
+      tr.classList.remove('flash');
+      void tr.offsetWidth; // restart the highlight
+      tr.classList.add('flash');
+    }
+  };
+  own(subscribe('notas', onNota, { options: { filter: `malla = ${q(malla)}` } }));
   tipo.addEventListener('change', load);
   f.addEventListener('submit', (e) => {
     e.preventDefault();
