@@ -55,6 +55,7 @@ func Load(app core.App, opts Options, out io.Writer) error {
 		{fmt.Sprintf("%d alumnos con matrícula", opts.Students), func() error { return l.students(opts.Students) }},
 		{"pagos", l.payments},
 		{"gastos del local", l.expenses},
+		{fmt.Sprintf("%d empleados y sus planillas pagadas de %d meses", demoEmpleados, demoPlanillaMonths), func() error { return loadPayroll(app) }},
 	}
 	for i, s := range steps {
 		start := time.Now()

@@ -85,7 +85,7 @@ func LoadScale(app core.App, n int, out io.Writer) (*ScaleReport, error) {
 			return nil, err
 		}
 	}
-	if err := s.payroll(max(2, n/scaleEmpleadosPerUnit)); err != nil {
+	if err := s.payroll(max(demoEmpleados, n/scaleEmpleadosPerUnit), scalePlanillaMonths); err != nil {
 		return nil, err
 	}
 	// The planner's statistics, as PocketBase's periodic PRAGMA optimize would leave them.

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/pocketbase/dbx"
@@ -11,12 +12,28 @@ import (
 	"sgul/internal/hr"
 )
 
+// Demo payroll: the plain demo's employees and how many past months of paid planillas
+// they have (the current month is left for RRHH to generate in the portal).
+const (
+	demoEmpleados      = 8
+	demoPlanillaMonths = 3
+)
+
+// loadPayroll gives the plain demo its employees and paid planillas.
+func loadPayroll(app core.App) error {
+	s, err := newScaleLoader(app, io.Discard)
+	if err != nil {
+		return err
+	}
+	return s.payroll(demoEmpleados, demoPlanillaMonths)
+}
+
 var cargos = []string{"Docente", "Coordinador académico", "Asistente administrativo", "Asesor de ventas", "Contador", "Soporte TI"}
 
-// payroll adds employees (DNI 6xxxxxxx) up to n and, for each of the last 60 months, the
-// planillas of every active employee through hr.GenerarPlanillas (idempotent per month),
-// paid with hr.PagarPlanilla on the month's last day (each payment books its gasto).
-func (s *scaleLoader) payroll(n int) error {
+// payroll adds employees (DNI 6xxxxxxx) up to n and, for each of the last months months,
+// the planillas of every active employee through hr.GenerarPlanillas (idempotent per
+// month), paid with hr.PagarPlanilla on the month's last day (each payment books its gasto).
+func (s *scaleLoader) payroll(n, months int) error {
 	rrhh, err := s.app.FindAuthRecordByEmail("users", "rrhh@demo.sgul.pe")
 	if err != nil {
 		return fmt.Errorf("scale: rrhh de la demo: %w", err)
@@ -64,8 +81,8 @@ func (s *scaleLoader) payroll(n int) error {
 	}
 	start := time.Now()
 	created, paid := 0, 0
-	first := time.Date(s.now.Year(), s.now.Month(), 1, 12, 0, 0, 0, time.UTC).AddDate(0, -scalePlanillaMonths, 0)
-	for m := 0; m < scalePlanillaMonths; m++ {
+	first := time.Date(s.now.Year(), s.now.Month(), 1, 12, 0, 0, 0, time.UTC).AddDate(0, -months, 0)
+	for m := 0; m < months; m++ {
 		month := first.AddDate(0, m, 0)
 		payday := month.AddDate(0, 1, -1).Add(5 * time.Hour) // last day, 12:00 in Lima
 		err := s.app.RunInTransaction(func(tx core.App) error {
@@ -92,6 +109,6 @@ func (s *scaleLoader) payroll(n int) error {
 		}
 	}
 	fmt.Fprintf(s.out, "scale: %d empleados; %d planillas nuevas, %d pagadas (%d meses) en %s\n",
-		len(ids), created, paid, scalePlanillaMonths, time.Since(start).Round(time.Millisecond))
+		len(ids), created, paid, months, time.Since(start).Round(time.Millisecond))
 	return nil
 }

@@ -52,6 +52,14 @@ func TestLoadScale(t *testing.T) {
 	if c["pagos"] < 500*n || c["cuotas"] < 900*n || c["planillas"] == 0 || c["gastos"] <= c["planillas"] {
 		t.Errorf("too little history: %v", c)
 	}
+	// the plain demo's 8 employees and the scale's payroll: every past month paid
+	if c["empleados"] < 8 {
+		t.Errorf("empleados = %d, want at least the demo's 8", c["empleados"])
+	}
+	var borrador int
+	if err := app.DB().NewQuery("SELECT COUNT(*) FROM planillas WHERE estado = 'Borrador'").Row(&borrador); err != nil || borrador != 0 {
+		t.Errorf("%d planillas left in Borrador (%v)", borrador, err)
+	}
 	sgultest.CheckMoneyInvariants(t, app)
 
 	again, err := demo.LoadScale(app, n, io.Discard)

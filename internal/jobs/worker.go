@@ -87,7 +87,7 @@ func (q *Queue) execute(r *run, job *Job, token string) {
 		ok, saveErr = q.markDead(job.Id, token, err.Error())
 	default:
 		delay := q.jitter(backoffCap(job.Attempt, q.cfg.BaseBackoff, q.cfg.MaxBackoff))
-		q.app.Logger().Warn("jobs: trabajo fallido", "job", job.Id, "tipo", job.Tipo, "intento", job.Attempt, "reintento_en", delay, "error", err)
+		q.app.Logger().Warn("jobs: trabajo fallido", "job", job.Id, "tipo", job.Tipo, "intento", job.Attempt, "reintento_en", delay.String(), "error", err)
 		ok, saveErr = q.markFailed(job.Id, token, err.Error(), delay)
 	}
 	q.record(job, token, ok, saveErr)
