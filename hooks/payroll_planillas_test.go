@@ -2,10 +2,12 @@ package hooks_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/pocketbase/dbx"
+	"github.com/pocketbase/pocketbase/core"
 	"github.com/pocketbase/pocketbase/tests"
 
 	"sgul/internal/audit"
@@ -203,6 +205,63 @@ func TestPlanillaPagarAnular(t *testing.T) {
 				}
 			},
 		},
+	})
+}
+
+// TestPlanillaReissueAfterVoid: a voided planilla does not block its month: RRHH
+// generates the month again, the new planilla is paid and books its own gasto, and a
+// second live planilla for the month is still refused.
+func TestPlanillaReissueAfterVoid(t *testing.T) {
+	f := emFixture(t)
+	voided := func(t testing.TB, app *tests.TestApp) {
+		acSeedPlanilla(t, app)
+		actor := audit.ActorFromAuth(emRecord(t, app, "users", f.Users["rrhh"]))
+		if _, err := hr.PagarPlanilla(app, acPlanilla, actor, time.Now()); err != nil {
+			t.Fatalf("pagar: %v", err)
+		}
+		if _, err := hr.AnularPlanilla(app, acPlanilla, "Sueldo básico mal digitado", actor, time.Now()); err != nil {
+			t.Fatalf("anular: %v", err)
+		}
+	}
+	emRun(t, f.Fixture, []emCase{
+		{
+			Name: "generate again after a void, then pay the new planilla", URL: "/api/planillas/generar", Actor: "rrhh",
+			Before: voided, Body: map[string]any{"mes": 8, "anio": 2025}, Status: 200, Content: []string{`"creadas":1`},
+			After: func(t testing.TB, app *tests.TestApp, _ *http.Response) {
+				ps := emFind(t, app, "planillas", "empleado = {:e} && mes = 8 && anio = 2025", dbx.Params{"e": f.EmpleadoA})
+				var nueva string
+				estados := map[string]int{}
+				for _, p := range ps {
+					estados[p.GetString("estado")]++
+					if p.GetString("estado") == hr.PlanillaBorrador {
+						nueva = p.Id
+					}
+				}
+				if len(ps) != 2 || estados[hr.PlanillaAnulada] != 1 || nueva == "" {
+					t.Fatalf("planillas of the month = %v", estados)
+				}
+				actor := audit.ActorFromAuth(emRecord(t, app, "users", f.Users["rrhh"]))
+				if _, err := hr.PagarPlanilla(app, nueva, actor, time.Now()); err != nil {
+					t.Fatalf("pagar the reissued planilla: %v", err)
+				}
+				if g := acGastos(t, app, acPlanilla); g["Planilla"] != 182300 || g["Anulación"] != -182300 {
+					t.Errorf("gastos of the voided planilla = %v", g)
+				}
+				if g := acGastos(t, app, nueva); len(g) != 1 || g["Planilla"] <= 0 {
+					t.Errorf("gastos of the reissued planilla = %v", g)
+				}
+				// a second live planilla for the month is refused, by the hook and by the index
+				dup := emRecord(t, app, "planillas", nueva)
+				clone := core.NewRecord(dup.Collection())
+				clone.Load(map[string]any{"empleado": f.EmpleadoA, "mes": 8, "anio": 2025, "sueldo_basico": 1500})
+				if err := app.Save(clone); err == nil || !strings.Contains(err.Error(), "planilla") {
+					t.Errorf("a second live planilla for 08/2025 was saved (%v)", err)
+				}
+				sgultest.CheckMoneyInvariants(t, app)
+			},
+		},
+		acRefused(emCase{Name: "generating again without a void creates nothing", URL: "/api/planillas/generar", Actor: "rrhh",
+			Before: acSeedPlanilla, Body: map[string]any{"mes": 8, "anio": 2025}, Status: 200, Content: []string{`"creadas":0`, `"existentes":1`}}),
 	})
 }
 

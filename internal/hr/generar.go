@@ -17,7 +17,7 @@ type GenerarPlanillas struct {
 }
 
 // ResultadoGenerar says what a generation did. It is idempotent: an employee that
-// already has a planilla for the period keeps it untouched.
+// already has a planilla for the period keeps it untouched (a voided one does not count).
 type ResultadoGenerar struct {
 	Mes        int      `json:"mes"`
 	Anio       int      `json:"anio"`
@@ -69,7 +69,8 @@ func (f *GenerarPlanillas) Submit(app core.App, sedes []string, actor audit.Acto
 			return err
 		}
 		for _, emp := range emps {
-			n, err := tx.CountRecords(col, dbx.HashExp{"empleado": emp.Id, "mes": f.Mes, "anio": f.Anio})
+			n, err := tx.CountRecords(col, dbx.HashExp{"empleado": emp.Id, "mes": f.Mes, "anio": f.Anio},
+				dbx.Not(dbx.HashExp{"estado": PlanillaAnulada})) // a voided month can be generated again
 			if err != nil {
 				return err
 			}

@@ -135,10 +135,15 @@ func Costo(r *core.Record) (money.Cents, error) {
 	return bruta + emp, nil
 }
 
-// ValidatePlanilla checks that no other planilla exists for the employee and period.
+// ValidatePlanilla checks that no other live planilla exists for the employee and
+// period. A voided (Anulada) planilla stays as history and does not count: the month can
+// be generated and paid again after a void (unique index idx_planillas_periodo_vigente).
 func ValidatePlanilla(app core.App, r *core.Record) validation.Errors {
-	dup, _ := app.FindFirstRecordByFilter(ColPlanillas, "empleado = {:e} && mes = {:m} && anio = {:a} && id != {:id}",
-		dbx.Params{"e": r.GetString("empleado"), "m": r.GetInt("mes"), "a": r.GetInt("anio"), "id": r.Id})
+	if r.GetString("estado") == PlanillaAnulada {
+		return nil
+	}
+	dup, _ := app.FindFirstRecordByFilter(ColPlanillas, "empleado = {:e} && mes = {:m} && anio = {:a} && id != {:id} && estado != {:anulada}",
+		dbx.Params{"e": r.GetString("empleado"), "m": r.GetInt("mes"), "a": r.GetInt("anio"), "id": r.Id, "anulada": PlanillaAnulada})
 	if dup != nil {
 		return validation.Errors{"mes": fieldErr("planilla_duplicada", "El empleado ya tiene una planilla para ese mes y año.")}
 	}
