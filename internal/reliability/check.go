@@ -311,7 +311,8 @@ func checkDuplicates(db *sql.DB, c *Check) error {
 		`SELECT 'gastos', planilla || '/' || origen, COUNT(*) FROM gastos WHERE planilla != '' GROUP BY planilla, origen`,
 		`SELECT 'vouchers', pago, COUNT(*) FROM vouchers WHERE pago != '' GROUP BY pago`,
 		`SELECT 'cuotas', matricula || '/' || concepto || '/' || numero, COUNT(*) FROM cuotas GROUP BY matricula, concepto, numero`,
-		`SELECT 'planillas', empleado || '/' || anio || '/' || mes, COUNT(*) FROM planillas GROUP BY empleado, anio, mes`,
+		// a voided planilla stays as history; the month may be generated again (one live planilla)
+		`SELECT 'planillas', empleado || '/' || anio || '/' || mes, COUNT(*) FROM planillas WHERE estado != 'Anulada' GROUP BY empleado, anio, mes`,
 	} {
 		err := rows(db, q, func(scan func(...any) error) error {
 			var coll, k string
