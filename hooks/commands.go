@@ -10,6 +10,7 @@ import (
 
 	"sgul/internal/demo"
 	"sgul/internal/pgmirror"
+	"sgul/internal/reliability"
 )
 
 // RegisterCommands adds SGUL's CLI commands next to PocketBase's own (serve, migrate, superuser).
@@ -33,7 +34,7 @@ func RegisterCommands(app *pocketbase.PocketBase, cfg *Config) {
 	cmd.Flags().IntVar(&opts.Leads, "leads", 200, "number of leads")
 	cmd.Flags().IntVar(&opts.Students, "students", 50, "number of students (converted leads)")
 	cmd.Flags().IntVar(&scale, "scale", 0, "grow the demo to N times its size through the domain code (resumable; e.g. 500 = ~100k leads, 500k pagos)")
-	app.RootCmd.AddCommand(cmd, healthcheckCommand(), pgmirror.Command(app, &cfg.PG))
+	app.RootCmd.AddCommand(cmd, healthcheckCommand(), pgmirror.Command(app, &cfg.PG), reliability.Command())
 }
 
 // healthcheckCommand probes /api/health (the container image has no curl).

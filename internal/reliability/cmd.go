@@ -20,7 +20,7 @@ func Command() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			o.Bin, o.Log = bin, cmd.ErrOrStderr()
+			o.Bin, o.Log = bin, os.Stderr
 			rep, err := Run(cmd.Context(), o)
 			if rep != nil {
 				fmt.Fprint(cmd.OutOrStdout(), rep.Text())
