@@ -22,6 +22,8 @@ var Sources = []string{"leads", "matriculas", "cuotas", "pagos", "programas", "u
 // 0.85 s of CPU at --scale 500). A read after a write is never stale: the write bumps
 // the version before its request returns, and a dashboard computed from an older
 // version is not served. Concurrent requests for the same sedes share one computation.
+// Writes made by another process on the same data (sgul demo on a served directory) do
+// not bump the version: an entry is also recomputed after MaxAge.
 type Cache struct {
 	app      core.App
 	now      func() time.Time
@@ -32,9 +34,13 @@ type Cache struct {
 	entries map[string]*cacheEntry
 }
 
+// MaxAge bounds how long a dashboard is served without any write in this process.
+const MaxAge = 10 * time.Minute
+
 type cacheEntry struct {
 	version uint64
 	date    string
+	at      time.Time     // when its computation started
 	done    chan struct{} // closed when d/err are set
 	d       *Dashboard
 	err     error
@@ -62,7 +68,7 @@ func (c *Cache) Get(sedes []string) (*Dashboard, error) {
 
 	c.mu.Lock()
 	e, ok := c.entries[key]
-	if ok && e.version == v && e.date == date {
+	if ok && e.version == v && e.date == date && now.Sub(e.at) < MaxAge {
 		c.mu.Unlock()
 		<-e.done // computed or being computed from the current data
 		if e.err == nil {
@@ -70,7 +76,7 @@ func (c *Cache) Get(sedes []string) (*Dashboard, error) {
 		}
 		return Compute(c.app, sedes, now) // a failed computation is not shared with later requests
 	}
-	e = &cacheEntry{version: v, date: date, done: make(chan struct{})}
+	e = &cacheEntry{version: v, date: date, at: now, done: make(chan struct{})}
 	c.entries[key] = e
 	c.mu.Unlock()
 

@@ -68,9 +68,16 @@ func TestCacheServesUntilAWrite(t *testing.T) {
 		t.Fatalf("a rolled back write changed the dashboard: %d leads, %d computations", d.Totales.Leads, c.Computations())
 	}
 
-	// another Lima day: overdue debt depends on the date, so the cache recomputes
-	c.SetClock(func() time.Time { return time.Now().Add(24 * time.Hour) })
+	// older than MaxAge (writes by another process are not seen): recomputed
+	base := time.Now()
+	c.SetClock(func() time.Time { return base.Add(dashboard.MaxAge + time.Second) })
 	if _, err := c.Get(sedes); err != nil || c.Computations() != 3 {
+		t.Fatalf("an entry older than MaxAge was served (%d computations, %v)", c.Computations(), err)
+	}
+
+	// another Lima day: overdue debt depends on the date, so the cache recomputes
+	c.SetClock(func() time.Time { return base.Add(dashboard.MaxAge + 24*time.Hour) })
+	if _, err := c.Get(sedes); err != nil || c.Computations() != 4 {
 		t.Fatalf("a new day was served from the cache (%d computations, %v)", c.Computations(), err)
 	}
 }
