@@ -4,9 +4,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tests"
-
 	_ "sgul/migrations"
 )
 
@@ -14,11 +11,7 @@ import (
 // permission or sede test in list/view rules, and that its down step restores every rule
 // exactly.
 func TestPerfRulesRoundTrip(t *testing.T) {
-	app, err := tests.NewTestApp(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer app.Cleanup()
+	app := newApp(t)
 	rules := func() map[string]string {
 		cols, err := app.FindAllCollections()
 		if err != nil {
@@ -50,18 +43,7 @@ func TestPerfRulesRoundTrip(t *testing.T) {
 	}
 
 	// revert down to the perf migration, whatever later migrations there are
-	items := core.AppMigrations.Items()
-	n := 0
-	for i := len(items) - 1; i >= 0; i-- {
-		n++
-		if strings.HasPrefix(items[i].File, "1764400000_perf_indexes") {
-			break
-		}
-	}
-	runner := core.NewMigrationsRunner(app, core.AppMigrations)
-	if _, err := runner.Down(n); err != nil {
-		t.Fatal(err)
-	}
+	runner := revertFrom(t, app, "1764400000_perf_indexes")
 	before := rules()
 	for k, r := range before {
 		if strings.Contains(r, `~ '"`) || strings.Contains(r, "@request.auth.sedes ~") {

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tests"
 
 	_ "sgul/migrations"
 )
@@ -15,11 +14,7 @@ import (
 // alumnos are Spanish and link to the portal; its down step restores PocketBase's defaults
 // and a second up gives the same templates again.
 func TestAuthMailTemplatesRoundTrip(t *testing.T) {
-	app, err := tests.NewTestApp(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer app.Cleanup()
+	app := newApp(t)
 
 	templates := func(name string) []core.EmailTemplate {
 		c, err := app.FindCollectionByNameOrId(name)
@@ -68,18 +63,7 @@ func TestAuthMailTemplatesRoundTrip(t *testing.T) {
 	}
 
 	// revert this migration and the ones after it (if any), then apply them again
-	files := []string{}
-	for _, m := range core.AppMigrations.Items() {
-		files = append(files, m.File)
-	}
-	i := slices.IndexFunc(files, func(f string) bool { return strings.HasPrefix(f, "1764500000_auth_mail_templates") })
-	if i < 0 {
-		t.Fatalf("migration not registered: %v", files)
-	}
-	runner := core.NewMigrationsRunner(app, core.AppMigrations)
-	if _, err := runner.Down(len(files) - i); err != nil {
-		t.Fatal(err)
-	}
+	runner := revertFrom(t, app, "1764500000_auth_mail_templates")
 	for _, c := range []string{"users", "alumnos"} {
 		if got := templates(c); !slices.Equal(got, defaults) {
 			t.Errorf("%s after down = %+v, want PocketBase's defaults", c, got)

@@ -2,11 +2,9 @@ package migrations_test
 
 import (
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/pocketbase/pocketbase/core"
-	"github.com/pocketbase/pocketbase/tests"
 
 	_ "sgul/migrations"
 )
@@ -14,11 +12,7 @@ import (
 // TestImageMimeTypesRoundTrip: users.avatar takes JPEG, PNG and WebP up to 2 MB; down puts
 // back PocketBase's settings (SVG and GIF included, no size of its own).
 func TestImageMimeTypesRoundTrip(t *testing.T) {
-	app, err := tests.NewTestApp(t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer app.Cleanup()
+	app := newApp(t)
 	avatar := func() *core.FileField {
 		users, err := app.FindCollectionByNameOrId("users")
 		if err != nil {
@@ -38,18 +32,7 @@ func TestImageMimeTypesRoundTrip(t *testing.T) {
 	}
 	check("after up", []string{"image/jpeg", "image/png", "image/webp"}, 2<<20)
 
-	items := core.AppMigrations.Items()
-	n := 0
-	for i := len(items) - 1; i >= 0; i-- {
-		n++
-		if strings.HasPrefix(items[i].File, "1764500010_image_mime_types") {
-			break
-		}
-	}
-	runner := core.NewMigrationsRunner(app, core.AppMigrations)
-	if _, err := runner.Down(n); err != nil {
-		t.Fatal(err)
-	}
+	runner := revertFrom(t, app, "1764500010_image_mime_types")
 	check("after down", []string{"image/jpeg", "image/png", "image/svg+xml", "image/gif", "image/webp"}, 0)
 	if _, err := runner.Up(); err != nil {
 		t.Fatal(err)
