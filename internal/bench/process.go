@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -15,6 +14,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"sgul/internal/reliability"
 )
 
 // Server is a server process started by the benchmark.
@@ -26,23 +27,13 @@ type Server struct {
 	log     *os.File
 }
 
-// FreeAddr returns a free 127.0.0.1 port, as e2e/run.sh does.
-func FreeAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
-}
-
 // StartServer runs `bin serve --dev=false --dir dir --http addr args...` (addr "" = a free
 // port) with env added to the environment, and waits until /api/health answers 200 (at
 // most timeout). The server's output goes to <dir>.serve.log.
 func StartServer(bin, dir, addr string, env, args []string, timeout time.Duration) (*Server, error) {
 	if addr == "" {
 		var err error
-		if addr, err = FreeAddr(); err != nil {
+		if addr, err = reliability.FreeAddr(); err != nil {
 			return nil, err
 		}
 	}
@@ -135,6 +126,9 @@ type PeakSampler struct {
 
 // SamplePeak starts sampling pid.
 func SamplePeak(pid int, interval time.Duration) *PeakSampler {
+	if pid <= 0 {
+		return nil // no process to watch (--url): Stop reports 0
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	p := &PeakSampler{pid: pid, cancel: cancel}
 	p.wg.Add(1)
@@ -160,6 +154,9 @@ func SamplePeak(pid int, interval time.Duration) *PeakSampler {
 
 // Stop ends the sampling and returns the peak VmRSS in bytes.
 func (p *PeakSampler) Stop() int64 {
+	if p == nil {
+		return 0
+	}
 	p.cancel()
 	p.wg.Wait()
 	return p.peak

@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"sync/atomic"
 	"time"
+
+	"sgul/internal/reliability"
 )
 
 // Demo logins (created by `sgul demo`) the scenarios act as.
@@ -34,7 +36,7 @@ type SGUL struct {
 	Medios     []string          // medios de pago without voucher
 	Matriculas []string
 
-	sink     *sink
+	sink     *reliability.Sink
 	cuotas   []cuotaRef
 	leads    []leadRef
 	nextCuot atomic.Int64

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
-	"strings"
 	"syscall"
 	"time"
 )
@@ -119,10 +118,4 @@ func FreeAddr() (string, error) {
 	}
 	defer l.Close()
 	return l.Addr().String(), nil
-}
-
-// supportsFlag reports whether `bin serve --help` lists flag (e.g. "--job-lease").
-func supportsFlag(bin, flag string) bool {
-	out, _ := exec.Command(bin, "serve", "--help").CombinedOutput()
-	return strings.Contains(string(out), flag+" ")
 }

@@ -41,6 +41,17 @@ func StartSink() (*Sink, error) {
 // Close stops the server.
 func (s *Sink) Close() error { return s.srv.Close() }
 
+// Total is how many messages (per recipient) the sink accepted.
+func (s *Sink) Total() int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var n int64
+	for _, v := range s.got {
+		n += int64(v)
+	}
+	return n
+}
+
 // Counts returns a copy of the messages per "recipient|subject".
 func (s *Sink) Counts() map[string]int {
 	s.mu.Lock()
