@@ -11,6 +11,8 @@ import (
 	"sgul/internal/audit"
 	"sgul/internal/dashboard"
 	"sgul/internal/enrollment"
+	"sgul/internal/money"
+	"sgul/internal/sgultest"
 )
 
 // acSeedMoney gives sede A a known money picture: Matrícula paid (100.00), Pensión 1
@@ -93,4 +95,43 @@ func TestDashboard(t *testing.T) {
 			}
 		}),
 	})
+}
+
+// TestDashboardSeesWritesThroughTheAPI: the dashboard is cached between reads, yet a pago
+// registered and then voided through the API shows in the very next read (the cache is
+// invalidated by the committed writes, not by time).
+func TestDashboardSeesWritesThroughTheAPI(t *testing.T) {
+	f := emFixture(t)
+	app, _ := sgultest.NewApp(t)
+	defer app.Cleanup()
+	base := sgultest.Serve(t, app)
+	read := func() dashboard.Dashboard {
+		t.Helper()
+		status, raw := bgHTTP(t, http.MethodGet, base+"/api/dashboard", f.Tokens["finanzas"], nil)
+		var d dashboard.Dashboard
+		if status != http.StatusOK || json.Unmarshal(raw, &d) != nil {
+			t.Fatalf("dashboard: %d %s", status, raw)
+		}
+		return d
+	}
+	before := read()
+	if again := read(); again.Recaudado != before.Recaudado {
+		t.Fatalf("two reads without writes differ: %v, %v", before.Recaudado, again.Recaudado)
+	}
+	status, raw := bgHTTP(t, http.MethodPost, base+"/api/collections/pagos/records", f.Tokens["finanzas"],
+		map[string]any{"matricula": f.Matricula1, "cuota": f.CuotaPen1, "monto": 12.34, "medio_pago": f.Efectivo})
+	var pago struct{ ID string }
+	if status != http.StatusOK || json.Unmarshal(raw, &pago) != nil {
+		t.Fatalf("pago: %d %s", status, raw)
+	}
+	if got := read(); money.MustFromFloat(got.Recaudado)-money.MustFromFloat(before.Recaudado) != 1234 {
+		t.Fatalf("recaudado after a pago of 12.34: %v, before %v", got.Recaudado, before.Recaudado)
+	}
+	if status, raw := bgHTTP(t, http.MethodPost, base+"/api/pagos/"+pago.ID+"/anular", f.Tokens["finanzas"],
+		map[string]any{"motivo": "Registrado por error"}); status != http.StatusOK {
+		t.Fatalf("anular: %d %s", status, raw)
+	}
+	if got := read(); got.Recaudado != before.Recaudado {
+		t.Fatalf("recaudado after the void: %v, want %v", got.Recaudado, before.Recaudado)
+	}
 }
