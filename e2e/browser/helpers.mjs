@@ -1,4 +1,4 @@
-// Shared by the browser test files written after portal.test.mjs (same conventions: headless
+// Shared by the browser test files (same conventions: headless
 // Debian chromium through playwright-core, a server loaded with `sgul demo` at SGUL_URL,
 // screenshots in SGUL_TEST_OUTPUT, any console or page error fails the test). Not a test
 // file itself (node --test picks only *.test.mjs).

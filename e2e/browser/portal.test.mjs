@@ -4,25 +4,16 @@
 // Any console error or page error fails the test that caused it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import PocketBase from 'pocketbase';
+import {
+  BASE, E2E, PASSWORD, DESKTOP, PHONE, PNG, cents, launch, expectingHttpError, assertNoConsoleErrors, shot, go, authSlot,
+  signIn, signOut,
+} from './helpers.mjs';
 
-const BASE = (process.env.SGUL_URL ?? 'http://127.0.0.1:8090').replace(/\/$/, '');
-const E2E = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const OUT = path.resolve(E2E, process.env.SGUL_TEST_OUTPUT ?? '../test-output/screenshots');
-const PASSWORD = 'demo12345';
-const DESKTOP = { width: 1280, height: 860 };
-const PHONE = { width: 390, height: 844 };
-
-let context;
+let browser;
 let page;
-let userDir;
-const problems = []; // console errors and page errors since the last check
-let lastSignIn = 0;
 
 // What the scenario creates, shared by the steps (node:test runs them in order).
 const run = Date.now().toString(36);
@@ -35,96 +26,18 @@ const lead = {
 let matriculaUrl = '';
 
 before(async () => {
-  mkdirSync(OUT, { recursive: true });
-  userDir = mkdtempSync(path.join(tmpdir(), 'sgul-chromium-'));
-  context = await chromium.launchPersistentContext(userDir, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic',
-      '--no-first-run', '--disable-component-update', '--disable-sync', '--lang=es-PE'],
-    viewport: DESKTOP,
-    locale: 'es-PE',
-    timezoneId: 'America/Lima',
-  });
-  context.setDefaultTimeout(15000);
-  context.on('page', watch);
-  context.pages().forEach(watch);
-  page = context.pages()[0] ?? (await context.newPage());
+  browser = await launch();
+  page = browser.page;
 });
 
 after(async () => {
-  await context?.close();
-  if (userDir) rmSync(userDir, { recursive: true, force: true });
+  await browser?.close();
 });
-
-let expectedHttpError = null; // while set, the browser's own log line for that status is expected
-
-function watch(p) {
-  p.on('console', (msg) => {
-    if (msg.type() !== 'error') return;
-    if (expectedHttpError && msg.text().includes(`status of ${expectedHttpError} `)) return;
-    problems.push(`console: ${msg.text()} (${msg.location()?.url ?? ''})`);
-  });
-  p.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-}
-
-/** Runs fn while an API answer with that status (a validation error on purpose) is expected. */
-async function expectingHttpError(status, fn) {
-  expectedHttpError = status;
-  try {
-    await fn();
-  } finally {
-    expectedHttpError = null;
-  }
-}
-
-function assertNoConsoleErrors() {
-  const found = problems.splice(0);
-  assert.deepEqual(found, [], `errors in the browser console:\n${found.join('\n')}`);
-}
-
-async function shot(p, name, { fullPage = true } = {}) {
-  await p.waitForLoadState('networkidle').catch(() => {});
-  await p.screenshot({ path: path.join(OUT, `${name}.png`), fullPage });
-}
-
-async function go(p, route) {
-  await p.goto(`${BASE}/#${route}`);
-  await p.locator('.screen').first().waitFor();
-}
-
-// PocketBase's default rate limit allows 2 sign-ins per 3 s from one address.
-async function authSlot() {
-  const wait = lastSignIn + 3100 - Date.now();
-  if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-  lastSignIn = Date.now();
-}
-
-async function signIn(p, who) {
-  await authSlot();
-  await p.goto(`${BASE}/#/login`);
-  await p.evaluate(() => localStorage.clear()); // whoever was signed in before
-  await p.reload();
-  await p.getByLabel('Correo').fill(`${who}@demo.sgul.pe`);
-  await p.getByLabel('Contraseña').fill(PASSWORD);
-  await p.getByRole('button', { name: 'Ingresar' }).click();
-  await p.waitForFunction(() => !location.hash.includes('/login') && document.querySelector('#who .name'));
-}
-
-async function signOut(p) {
-  await p.getByRole('button', { name: 'Salir' }).click();
-  await p.getByRole('button', { name: 'Ingresar' }).waitFor();
-}
 
 /** The raw number behind a finanzas KPI (data-value). */
 async function kpiValue(p, key) {
   return Number(await p.locator(`[data-kpi="${key}"]`).getAttribute('data-value'));
 }
-
-const cents = (v) => Math.round(v * 100);
-
-// A 1x1 PNG: the photo of a Yape payment, as the student's app would upload it.
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkaPhfDwAEhwGAJ0H1dQAAAABJRU5ErkJggg==', 'base64');
 
 /** The demo student sends a voucher from the app (JS SDK), for his oldest open cuota. */
 async function studentVoucher() {
@@ -255,7 +168,7 @@ test('finanzas registers and voids a payment and sees the balance follow, live',
   const before = { ingresos: await kpiValue(page, 'ingresos'), gastos: await kpiValue(page, 'gastos'), balance: await kpiValue(page, 'balance') };
 
   // a second tab keeps the balance open: it must update by itself (realtime)
-  const balanceTab = await context.newPage();
+  const balanceTab = await browser.context.newPage();
   await go(balanceTab, '/finanzas');
   await balanceTab.locator('[data-kpi="ingresos"]').waitFor();
 
@@ -311,7 +224,7 @@ test('finanzas registers and voids a payment and sees the balance follow, live',
   await yapeDlg.getByRole('button', { name: 'Registrar pago' }).click();
   await yapeDlg.waitFor({ state: 'detached' });
   const yapeRow = page.locator('[data-part="pagos"] tbody tr', { hasText: 'Yape' });
-  const [photo] = await Promise.all([context.waitForEvent('page'), yapeRow.getByRole('button', { name: 'Ver' }).click()]);
+  const [photo] = await Promise.all([browser.context.waitForEvent('page'), yapeRow.getByRole('button', { name: 'Ver' }).click()]);
   await photo.waitForURL(/\/api\/files\/.+\?token=/);
   await photo.close();
 
