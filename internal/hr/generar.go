@@ -68,13 +68,21 @@ func (f *GenerarPlanillas) Submit(app core.App, sedes []string, actor audit.Acto
 		if err != nil {
 			return err
 		}
+		// employees that already have a live planilla for the period (a voided one does not
+		// count: the month can be generated again), read once instead of per employee
+		var having []string
+		err = tx.DB().Select("empleado").From(ColPlanillas).
+			Where(dbx.HashExp{"mes": f.Mes, "anio": f.Anio}).AndWhere(dbx.Not(dbx.HashExp{"estado": PlanillaAnulada})).
+			Column(&having)
+		if err != nil {
+			return err
+		}
+		existing := make(map[string]bool, len(having))
+		for _, id := range having {
+			existing[id] = true
+		}
 		for _, emp := range emps {
-			n, err := tx.CountRecords(col, dbx.HashExp{"empleado": emp.Id, "mes": f.Mes, "anio": f.Anio},
-				dbx.Not(dbx.HashExp{"estado": PlanillaAnulada})) // a voided month can be generated again
-			if err != nil {
-				return err
-			}
-			if n > 0 {
+			if existing[emp.Id] {
 				res.Existentes++
 				continue
 			}
