@@ -1,6 +1,7 @@
 package dashboard_test
 
 import (
+	"errors"
 	"sync"
 	"testing"
 	"time"
@@ -82,8 +83,4 @@ func TestCacheServesUntilAWrite(t *testing.T) {
 	}
 }
 
-var errRollback = rollbackError{}
-
-type rollbackError struct{}
-
-func (rollbackError) Error() string { return "rollback" }
+var errRollback = errors.New("rollback")

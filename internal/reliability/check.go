@@ -3,8 +3,9 @@ package reliability
 import (
 	"database/sql"
 	"fmt"
+	"maps"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 
 	_ "modernc.org/sqlite" // the driver PocketBase already links ("sqlite")
@@ -33,20 +34,10 @@ func (c *Check) OK() bool { return len(c.Violations) == 0 }
 // Summary is a one-line-per-invariant text of c.
 func (c *Check) Summary() string {
 	var b strings.Builder
-	keys := make([]string, 0, len(c.Checked))
-	for k := range c.Checked {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(c.Checked)) {
 		fmt.Fprintf(&b, "  %-34s %7d checked\n", k, c.Checked[k])
 	}
-	fk := make([]string, 0, len(c.Figures))
-	for k := range c.Figures {
-		fk = append(fk, k)
-	}
-	sort.Strings(fk)
-	for _, k := range fk {
+	for _, k := range slices.Sorted(maps.Keys(c.Figures)) {
 		fmt.Fprintf(&b, "  %-34s %7d\n", k, c.Figures[k])
 	}
 	for _, v := range c.Violations {

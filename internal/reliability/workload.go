@@ -139,6 +139,13 @@ func pick[T any](rnd *rand.Rand, xs []T) (T, bool) {
 	return xs[rnd.IntN(len(xs))], true
 }
 
+// pickLocked is pick on a slice the clients share, read under mu.
+func pickLocked[T any](mu *sync.Mutex, rnd *rand.Rand, xs *[]T) (T, bool) {
+	mu.Lock()
+	defer mu.Unlock()
+	return pick(rnd, *xs)
+}
+
 func (w *workload) next() int64 { return w.seq.Add(1) }
 
 // --- cashier -------------------------------------------------------------------------
@@ -157,9 +164,7 @@ func (w *workload) cashier(ctx context.Context, rnd *rand.Rand) {
 }
 
 func (w *workload) pay(ctx context.Context, rnd *rand.Rand, copies int) {
-	w.mu.Lock()
-	c, ok := pick(rnd, w.cuotas)
-	w.mu.Unlock()
+	c, ok := pickLocked(&w.mu, rnd, &w.cuotas)
 	if !ok {
 		time.Sleep(50 * time.Millisecond)
 		return
@@ -211,9 +216,7 @@ func (w *workload) pay(ctx context.Context, rnd *rand.Rand, copies int) {
 }
 
 func (w *workload) void(ctx context.Context, rnd *rand.Rand) {
-	w.mu.Lock()
-	id, ok := pick(rnd, w.pagos)
-	w.mu.Unlock()
+	id, ok := pickLocked(&w.mu, rnd, &w.pagos)
 	if !ok {
 		return
 	}
@@ -221,9 +224,7 @@ func (w *workload) void(ctx context.Context, rnd *rand.Rand) {
 }
 
 func (w *workload) review(ctx context.Context, rnd *rand.Rand) {
-	w.mu.Lock()
-	id, ok := pick(rnd, w.pend)
-	w.mu.Unlock()
+	id, ok := pickLocked(&w.mu, rnd, &w.pend)
 	if !ok {
 		time.Sleep(50 * time.Millisecond)
 		return
@@ -293,9 +294,7 @@ func (w *workload) hr(ctx context.Context, rnd *rand.Rand) {
 		body := map[string]any{"mes": 1 + rnd.IntN(12), "anio": 2024 + rnd.IntN(3)}
 		w.timed(ctx, "generación de planillas", w.rrhh, "POST", "/api/planillas/generar", body, nil)
 	case n < 85:
-		w.mu.Lock()
-		id, ok := pick(rnd, w.borr)
-		w.mu.Unlock()
+		id, ok := pickLocked(&w.mu, rnd, &w.borr)
 		if !ok {
 			time.Sleep(50 * time.Millisecond)
 			return
@@ -306,9 +305,7 @@ func (w *workload) hr(ctx context.Context, rnd *rand.Rand) {
 			w.mu.Unlock()
 		}
 	default:
-		w.mu.Lock()
-		id, ok := pick(rnd, w.pagadas)
-		w.mu.Unlock()
+		id, ok := pickLocked(&w.mu, rnd, &w.pagadas)
 		if ok {
 			w.timed(ctx, "anulación de planilla", w.rrhh, "POST", "/api/planillas/"+id+"/anular", map[string]string{"motivo": "Prueba de carga"}, nil)
 		}
@@ -351,9 +348,7 @@ func (w *workload) reader(ctx context.Context, rnd *rand.Rand) {
 	case 1:
 		w.timed(ctx, "tablero", w.admin, "GET", "/api/dashboard", nil, nil)
 	default:
-		w.mu.Lock()
-		c, ok := pick(rnd, w.cuotas)
-		w.mu.Unlock()
+		c, ok := pickLocked(&w.mu, rnd, &w.cuotas)
 		if ok {
 			w.timed(ctx, "estado de cuenta", w.admin, "GET", "/api/matriculas/"+c.Matricula+"/estado-cuenta", nil, nil)
 		}
